@@ -1,0 +1,41 @@
+package org.univ.cli;
+
+import org.univ.util.Engines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code univ} command. */
+@Command(name = "univ", mixinStandardHelpOptions = true, version = "univ 0.1.0",
+        description = "UNIV: one foundation model for visible and thermal-infrared images.",
+        subcommands = {InspectCommand.class, ClassifyCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    static {
+        Engines.offline(); // before any DJL class initialises
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static int execute(String... args) {
+        Engines.offline();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // user errors (bad file, bad shape) get one clear line, not a stack trace
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+            if (System.getenv("UNIV_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

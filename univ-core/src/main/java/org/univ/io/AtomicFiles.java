@@ -1,0 +1,57 @@
+package org.univ.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Writes a file so that readers see either the old complete file or the new complete file:
+ * data goes to a temp file beside the target, is forced to disk, then renamed over the target.
+ * A failure (full disk, kill) leaves the previous file untouched and removes the temp file.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    public static void write(Path target, List<ByteBuffer> chunks) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                for (ByteBuffer b : chunks) {
+                    ByteBuffer d = b.duplicate();
+                    while (d.hasRemaining()) {
+                        ch.write(d);
+                    }
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original error is the one to report
+                }
+            }
+            throw new CheckpointException("cannot write " + target + ": " + e
+                    + " (is the disk full or the folder read-only? the previous file, if any, is unchanged)", e);
+        }
+    }
+
+    public static void write(Path target, byte[] bytes) {
+        write(target, List.of(ByteBuffer.wrap(bytes)));
+    }
+}

@@ -1,0 +1,64 @@
+package org.univ.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.univ.model.Linear;
+import org.univ.model.Module;
+import org.univ.model.Parameter;
+
+/** {@code y = W x + b + alpha/r · B(A(dropout(x)))}, A {@code [r, in]}, B {@code [out, r]}. */
+public final class LoRALinear extends Linear implements LoRAModule {
+    private final Parameter loraA;
+    private final Parameter loraB;
+    private final float scale;
+    private final float dropout;
+
+    LoRALinear(Linear base, LoRAConfig config) {
+        super(base.getManager(), base.inFeatures(), base.outFeatures(), base.bias() != null);
+        weight.copyFrom(base.weight().array());
+        if (bias != null) {
+            bias.copyFrom(base.bias().array());
+        }
+        loraA = addParameter("lora_A", new Shape(config.rank(), inFeatures));
+        loraB = addParameter("lora_B", new Shape(outFeatures, config.rank()));
+        scale = config.scale();
+        dropout = config.dropout();
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining());
+        NDArray low = ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow();        // [.., r]
+        NDArray update = ai.djl.nn.core.Linear.linear(low, loraB.array()).singletonOrThrow();   // [.., out]
+        return super.forward(x).add(update.muli(scale));
+    }
+
+    @Override
+    public Parameter loraA() {
+        return loraA;
+    }
+
+    @Override
+    public Parameter loraB() {
+        return loraB;
+    }
+
+    @Override
+    public NDArray delta() {
+        return loraB.array().matMul(loraA.array()); // [out, in]
+    }
+
+    @Override
+    public Module merged() {
+        Linear plain = new Linear(manager, inFeatures, outFeatures, bias != null);
+        try (NDArray d = delta()) {
+            NDArray w = weight.array().add(d.muli(scale));
+            plain.weight().copyFrom(w);
+            w.close();
+        }
+        if (bias != null) {
+            plain.bias().copyFrom(bias.array());
+        }
+        return plain;
+    }
+}

@@ -1,0 +1,30 @@
+package org.univ;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.univ.model.ViTConfig;
+
+/** Tiny models and inputs for fast tests (dim 32, depth 2, 32 px). */
+public final class TestModels {
+    private TestModels() {}
+
+    public static ViTConfig tinyVit() {
+        return ViTConfig.builder().setEmbedDim(32).setDepth(2).setNumHeads(2).optImgSize(32).optNumClasses(5).build();
+    }
+
+    public static NDArray randn(NDManager m, long seed, long... shape) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Shape s = new Shape(shape);
+        float[] v = new float[(int) s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return m.create(v, s);
+    }
+
+    public static float maxAbsDiff(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat();
+    }
+}
