@@ -249,7 +249,7 @@ public final class SafeTensors {
             case INT8: return "I8";
             case UINT8: return "U8";
             case BOOLEAN: return "BOOL";
-            default: throw new IllegalArgumentException("cannot store dtype " + t + " in safetensors");
+            default: throw new IllegalArgumentException("cannot store dtype " + t + " in safetensors (convert to float32 first)");
         }
     }
 
@@ -260,13 +260,16 @@ public final class SafeTensors {
             ObjectNode m = header.putObject("__metadata__");
             metadata.forEach(m::put);
         }
+        // check every dtype before touching data: reading some dtypes' bytes aborts inside libtorch
+        Map<String, String> dtypes = new LinkedHashMap<>();
+        tensors.forEach((name, a) -> dtypes.put(name, dtypeName(a.getDataType())));
         long offset = 0;
         List<ByteBuffer> payloads = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray a = e.getValue();
             ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             ObjectNode t = header.putObject(e.getKey());
-            t.put("dtype", dtypeName(a.getDataType()));
+            t.put("dtype", dtypes.get(e.getKey()));
             var shape = t.putArray("shape");
             for (long d : a.getShape().getShape()) {
                 shape.add(d);
