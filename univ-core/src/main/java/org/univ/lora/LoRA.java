@@ -40,6 +40,7 @@ public final class LoRA {
         for (Map.Entry<String, Module> e : root.namedModules().entrySet()) {
             Module parent = e.getValue();
             for (Map.Entry<String, Module> c : List.copyOf(parent.children().entrySet())) {
+                // entries are live map nodes: take the value before replaceChild changes it
                 String name = e.getKey().isEmpty() ? c.getKey() : e.getKey() + "." + c.getKey();
                 Module child = c.getValue();
                 if (child instanceof LoRAModule || !config.matches(name)) {
@@ -48,7 +49,7 @@ public final class LoRA {
                 Module adapter;
                 if (child instanceof Linear lin) {
                     adapter = new LoRALinear(lin, config);
-                } else if (child instanceof Conv2d conv) {
+                } else if (child instanceof Conv2d conv && config.convolutions()) {
                     adapter = new LoRAConv2d(conv, config);
                 } else {
                     continue;
@@ -65,7 +66,8 @@ public final class LoRA {
             }
         }
         if (adapted.isEmpty()) {
-            throw new IllegalArgumentException("no Linear or Conv2d layer name ends with any of " + config.targets());
+            throw new IllegalArgumentException("no " + (config.convolutions() ? "Linear or Conv2d" : "Linear")
+                    + " layer name ends with any of " + config.targets());
         }
         return report(root, adapted);
     }
@@ -98,11 +100,12 @@ public final class LoRA {
         int merged = 0;
         for (Module parent : root.namedModules().values()) {
             for (Map.Entry<String, Module> c : List.copyOf(parent.children().entrySet())) {
-                if (c.getValue() instanceof LoRAModule lm) {
+                Module adapted = c.getValue(); // read before replaceChild: the entry is live
+                if (adapted instanceof LoRAModule lm) {
                     Module plain = lm.merged();
                     plain.setTraining(parent.isTraining());
                     parent.replaceChild(c.getKey(), plain);
-                    releaseBase(c.getValue());
+                    releaseBase(adapted);
                     merged++;
                 }
             }

@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * LoRA hyper-parameters (METHOD §2): rank r, scale alpha (the update is {@code alpha/r · B A}),
- * dropout on the adapter input during training, and the module-name suffixes to adapt.
+ * dropout on the adapter input during training, the module-name suffixes to adapt, and whether
+ * convolutions are adapted besides Linear layers.
  */
 public final class LoRAConfig {
     public static final List<String> DEFAULT_TARGETS = List.of("qkv", "proj", "fc1", "fc2");
@@ -14,12 +15,14 @@ public final class LoRAConfig {
     private final float alpha;
     private final float dropout;
     private final List<String> targets;
+    private final boolean convolutions;
 
     private LoRAConfig(Builder b) {
         this.rank = b.rank;
         this.alpha = b.alpha;
         this.dropout = b.dropout;
         this.targets = List.copyOf(b.targets);
+        this.convolutions = b.convolutions;
     }
 
     public static Builder builder() {
@@ -31,6 +34,8 @@ public final class LoRAConfig {
     public float dropout() { return dropout; }
     public List<String> targets() { return targets; }
     public float scale() { return alpha / rank; }
+    /** Whether Conv2d layers with a matching name are adapted too (ConvViT: the authors' setting), or only Linear. */
+    public boolean convolutions() { return convolutions; }
 
     /** True when the dotted module name ends with one of the target suffixes (at a name boundary). */
     public boolean matches(String moduleName) {
@@ -44,7 +49,8 @@ public final class LoRAConfig {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "LoRA(r %d, alpha %s, dropout %s, targets %s)", rank, alpha, dropout, targets);
+        return String.format(Locale.ROOT, "LoRA(r %d, alpha %s, dropout %s, targets %s%s)", rank, alpha, dropout, targets,
+                convolutions ? " incl. convolutions" : "");
     }
 
     /** Defaults: r 8, alpha 32, dropout 0.1, targets qkv/proj/fc1/fc2. */
@@ -53,11 +59,14 @@ public final class LoRAConfig {
         private float alpha = 32;
         private float dropout = 0.1f;
         private List<String> targets = DEFAULT_TARGETS;
+        private boolean convolutions;
 
         public Builder optRank(int v) { rank = v; return this; }
         public Builder optAlpha(float v) { alpha = v; return this; }
         public Builder optDropout(float v) { dropout = v; return this; }
         public Builder optTargets(List<String> v) { targets = v; return this; }
+        /** Also adapt matching convolutions (default false: a ViT's {@code patch_embed.proj} stays frozen). */
+        public Builder optConvolutions(boolean v) { convolutions = v; return this; }
 
         public LoRAConfig build() {
             if (rank <= 0) {
