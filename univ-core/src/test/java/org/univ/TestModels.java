@@ -4,14 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.univ.model.ConvViTConfig;
 import org.univ.model.ViTConfig;
 
-/** Tiny models and inputs for fast tests (dim 32, depth 2, 32 px). */
+/** Tiny models and inputs for fast tests (dim 32, depth 2, 32 px; a ConvViT of the same scale). */
 public final class TestModels {
     private TestModels() {}
 
     public static ViTConfig tinyVit() {
         return ViTConfig.builder().setEmbedDim(32).setDepth(2).setNumHeads(2).optImgSize(32).optNumClasses(5).build();
+    }
+
+    /** A ConvMAE ConvViT of widths 16/24/32, one block per stage, 2 heads, 32 px (a 2×2 token grid). */
+    public static ConvViTConfig tinyConvViT() {
+        return ConvViTConfig.builder().setEmbedDims(16, 24, 32).setDepths(1, 1, 1).setNumHeads(2).optImgSize(32).build();
     }
 
     public static NDArray randn(NDManager m, long seed, long... shape) {

@@ -18,6 +18,14 @@ public interface Backbone extends AutoCloseable {
     /** images {@code [B, 3, H, W]} normalised, H and W multiples of {@link ModelConfig#patch()}. */
     BackboneOutput forward(NDArray images);
 
+    /**
+     * Checkpoint tensors this architecture knowingly does not use (e.g. ConvMAE's MAE decoder): loading
+     * skips them, strict or not, and reports them as ignored. None by default.
+     */
+    default boolean ignoresCheckpointTensor(String name) {
+        return false;
+    }
+
     @Override
     void close();
 

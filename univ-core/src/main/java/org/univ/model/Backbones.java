@@ -20,6 +20,9 @@ public final class Backbones {
         if (config instanceof ViTConfig vit) {
             return new VisionTransformer(vit, manager);
         }
+        if (config instanceof ConvViTConfig convVit) {
+            return new ConvViT(convVit, manager);
+        }
         throw new IllegalArgumentException("no backbone for config " + config);
     }
 
@@ -48,17 +51,28 @@ public final class Backbones {
         return model;
     }
 
-    /** The architecture a state dict describes. */
+    /**
+     * The architecture a state dict describes: metadata {@code arch} {@code vit…}/{@code deit…} or
+     * {@code convvit…}/{@code convmae…}; without it, ConvMAE's {@code patch_embed1.proj.weight} or timm's
+     * {@code patch_embed.proj.weight}. A ConvViT's sizes come from its metadata when it has
+     * {@code embed_dims}, otherwise from the tensor shapes.
+     */
     public static ModelConfig configOf(StateDict sd, String source) {
         String arch = sd.metadata().get("arch");
-        if (arch != null && !arch.startsWith("vit") && !arch.startsWith("deit")) {
-            throw new CheckpointException(source + ": unknown architecture '" + arch + "' in metadata");
+        boolean convVit = arch != null ? ConvViTConfig.isArch(arch) : sd.contains("patch_embed1.proj.weight");
+        if (arch != null && !convVit && !arch.startsWith("vit") && !arch.startsWith("deit")) {
+            throw new CheckpointException(source + ": unknown architecture '" + arch + "' in metadata (vit, deit,"
+                    + " convvit)");
+        }
+        if (convVit) {
+            return sd.metadata().containsKey("embed_dims") ? ConvViTConfig.fromMetadata(sd.metadata(), source)
+                    : ConvViTConfig.fromShapes(sd, source);
         }
         if (sd.contains("patch_embed.proj.weight") && sd.contains("pos_embed")) {
             return vitConfigOf(sd);
         }
-        throw new CheckpointException(source + ": neither a timm ViT (patch_embed.proj.weight, pos_embed) nor another"
-                + " known backbone; tensors: " + sd.names().stream().limit(8).toList() + "…");
+        throw new CheckpointException(source + ": neither a timm ViT (patch_embed.proj.weight, pos_embed) nor a"
+                + " ConvMAE ConvViT (patch_embed1.proj.weight); tensors: " + sd.names().stream().limit(8).toList() + "…");
     }
 
     static ViTConfig vitConfigOf(StateDict sd) {

@@ -16,7 +16,7 @@ public final class Weights {
 
     /** What a load matched and did not. */
     public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected,
-                             List<String> shapeMismatched) {
+                             List<String> shapeMismatched, List<String> ignored) {
         public boolean clean() {
             return missing.isEmpty() && unexpected.isEmpty() && shapeMismatched.isEmpty();
         }
@@ -34,6 +34,10 @@ public final class Weights {
             if (!shapeMismatched.isEmpty()) {
                 sb.append("\n  shape mismatch (").append(shapeMismatched.size()).append("): ").append(shapeMismatched);
             }
+            if (!ignored.isEmpty()) {
+                sb.append("\n  ignored, not used by this architecture (").append(ignored.size()).append("): ")
+                        .append(ignored);
+            }
             return sb.toString();
         }
     }
@@ -42,6 +46,8 @@ public final class Weights {
      * Copies matching tensors into the model. Strict: any missing, unexpected or shape-mismatched key
      * is an error listing all of them and nothing is changed. Non-strict: loads what matches (for
      * example everything but a classifier head of another size) and reports the rest.
+     * When {@code model} is a {@link Backbone}, checkpoint tensors it {@linkplain Backbone#ignoresCheckpointTensor
+     * ignores} (ConvMAE's decoder) are skipped in both modes and reported as {@code ignored}.
      */
     public static LoadReport load(Module model, StateDict sd, boolean strict, String source) {
         Map<String, Parameter> params = model.namedParameters();
@@ -49,6 +55,7 @@ public final class Weights {
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray a = sd.get(e.getKey());
             if (a == null) {
@@ -61,10 +68,14 @@ public final class Weights {
         }
         for (String name : sd.names()) {
             if (!params.containsKey(name)) {
-                unexpected.add(name);
+                if (model instanceof Backbone b && b.ignoresCheckpointTensor(name)) {
+                    ignored.add(name);
+                } else {
+                    unexpected.add(name);
+                }
             }
         }
-        LoadReport report = new LoadReport(loaded, missing, unexpected, mismatched);
+        LoadReport report = new LoadReport(loaded, missing, unexpected, mismatched, ignored);
         if (strict && !report.clean()) {
             throw new CheckpointException("checkpoint " + source + " does not fit the model: " + report
                     + "\n  (load non-strictly to skip these, e.g. a classifier head of another size)");
