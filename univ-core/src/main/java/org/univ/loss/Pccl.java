@@ -1,8 +1,8 @@
 package org.univ.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import org.univ.util.Scopes;
 
 /**
  * Patch cross-modal contrastive loss (METHOD.md §3.2-3): binary cross-entropy between the cosine logits of
@@ -28,12 +28,7 @@ public final class Pccl {
     public static NDArray loss(NDArray queries, NDArray anchors, NDArray targets, float tau) {
         checkTokens(queries, anchors, "queries", "anchors");
         checkTargets(targets, queries.getShape());
-        NDArray loss;
-        try (NDScope temporaries = new NDScope()) {
-            loss = bceWithLogits(logits(queries, anchors.stopGradient(), tau), targets.stopGradient());
-            NDScope.unregister(loss);
-        }
-        return loss;
+        return Scopes.keep(() -> bceWithLogits(logits(queries, anchors.stopGradient(), tau), targets.stopGradient()));
     }
 
     /** Cosine logits {@code z[b,i,j] = ⟨q̂_i, t̂_j⟩ / τ}, {@code [B, N, N]}; differentiable in both inputs. */

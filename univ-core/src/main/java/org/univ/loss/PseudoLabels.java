@@ -1,9 +1,9 @@
 package org.univ.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.univ.util.Scopes;
 
 /**
  * PCCL pseudo-labels (METHOD.md §3.1): which RGB patches each patch should be pulled towards, read off the
@@ -21,7 +21,8 @@ public final class PseudoLabels {
      * <p>Head-mean; prefix (CLS) rows and columns dropped and rows renormalised to sum 1; per row the keys sorted
      * by weight descending get label 1 while the cumulative mass including the key is ≤ ρ, 0 from the first key
      * that exceeds it (so a row whose largest weight alone exceeds ρ has no positive). Keys of exactly equal
-     * weight straddling the threshold are ordered as the sort returns them. No gradient flows through.
+     * weight straddling the threshold are ordered as the sort returns them. A row that puts all its mass on the
+     * prefix cannot be renormalised and gets no positive. No gradient flows through.
      *
      * @param attention    softmax attention {@code [B, H, P+N, P+N]}, prefix tokens first
      * @param prefixTokens P, the number of leading non-patch tokens (1 for a CLS ViT, 0 for ConvViT)
@@ -41,9 +42,9 @@ public final class PseudoLabels {
         if (!(rho > 0f && rho <= 1f)) {
             throw new IllegalArgumentException("rho must be in (0, 1], got " + rho);
         }
-        NDArray targets;
-        try (NDScope temporaries = new NDScope()) {
-            NDArray meanAttention = attention.stopGradient().toType(DataType.FLOAT32, false).mean(new int[] {1});
+        return Scopes.keep(() -> {
+            NDArray meanAttention = attention.stopGradient().toType(DataType.FLOAT32, false)
+                    .mean(new int[] {1});                                                 // [B, T, T]
             if (prefixTokens > 0) {
                 String patches = prefixTokens + ":";
                 meanAttention = meanAttention.get(":, " + patches + ", " + patches);       // [B, N, N]
@@ -53,9 +54,7 @@ public final class PseudoLabels {
             NDArray cumulativeMass = meanAttention.gather(order, -1).cumSum(-1);      // [B, N, N] sorted
             NDArray sortedLabels = cumulativeMass.lte(rho).toType(DataType.FLOAT32, false);
             // Put each sorted label back at its key's column.
-            targets = meanAttention.zerosLike().scatter(order, sortedLabels, -1);
-            NDScope.unregister(targets);
-        }
-        return targets;
+            return meanAttention.zerosLike().scatter(order, sortedLabels, -1);
+        });
     }
 }

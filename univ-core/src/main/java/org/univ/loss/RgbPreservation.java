@@ -1,10 +1,10 @@
 package org.univ.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.univ.util.Scopes;
 
 /**
  * The RGB preservation term of the objective (METHOD.md §4): keeps the student's RGB tokens close to the
@@ -69,26 +69,18 @@ public enum RgbPreservation {
     /** {@code mean((T̂T̂ᵀ − ŜŜᵀ)²)} over {@code [B, N, N]}, with x̂ as in {@link Pccl#normalize}. */
     public static NDArray gramMse(NDArray teacherTokens, NDArray studentTokens) {
         Pccl.checkTokens(studentTokens, teacherTokens, "student tokens", "teacher tokens");
-        NDArray loss;
-        try (NDScope temporaries = new NDScope()) {
+        return Scopes.keep(() -> {
             NDArray teacher = Pccl.normalize(teacherTokens.stopGradient());
             NDArray student = Pccl.normalize(studentTokens);
             NDArray studentGram = student.matMul(student.transpose(0, 2, 1));   // [B, N, N]
             NDArray teacherGram = teacher.matMul(teacher.transpose(0, 2, 1));   // [B, N, N]
-            loss = studentGram.sub(teacherGram).square().mean();
-            NDScope.unregister(loss);
-        }
-        return loss;
+            return studentGram.sub(teacherGram).square().mean();
+        });
     }
 
     /** {@code mean((T − S)²)} over {@code [B, N, D]}. */
     public static NDArray featureMse(NDArray teacherTokens, NDArray studentTokens) {
         Pccl.checkTokens(studentTokens, teacherTokens, "student tokens", "teacher tokens");
-        NDArray loss;
-        try (NDScope temporaries = new NDScope()) {
-            loss = studentTokens.sub(teacherTokens.stopGradient()).square().mean();
-            NDScope.unregister(loss);
-        }
-        return loss;
+        return Scopes.keep(() -> studentTokens.sub(teacherTokens.stopGradient()).square().mean());
     }
 }

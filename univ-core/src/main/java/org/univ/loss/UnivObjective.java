@@ -1,8 +1,9 @@
 package org.univ.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.NDList;
 import org.univ.model.BackboneOutput;
+import org.univ.util.Scopes;
 
 /**
  * The pre-training objective (METHOD.md §4): {@code L = α · PCCL(student IR tokens) + β · L_rgb}, both terms
@@ -62,16 +63,14 @@ public final class UnivObjective {
         }
         Pccl.checkTokens(studentIrTokens, teacherRgbTokens, "student IR tokens", "teacher RGB tokens");
         Pccl.checkTokens(studentRgbTokens, teacherRgbTokens, "student RGB tokens", "teacher RGB tokens");
-        Terms terms;
-        try (NDScope temporaries = new NDScope()) {
+        NDList terms = Scopes.keepAll(() -> {
             NDArray targets = PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);      // [B, N, N]
             NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
             NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
             NDArray total = irPccl.mul(alpha).add(rgbTerm.mul(beta));
-            terms = new Terms(irPccl, rgbTerm, total, targets);
-            NDScope.unregister(irPccl, rgbTerm, total, targets);
-        }
-        return terms;
+            return new NDList(irPccl, rgbTerm, total, targets);
+        });
+        return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));
     }
 
     /** {@link #compute} from the teacher's RGB forward output. */

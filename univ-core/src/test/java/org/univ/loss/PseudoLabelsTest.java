@@ -68,6 +68,10 @@ class PseudoLabelsTest {
                 0, 0, 1, 1,
                 1, 0, 0, 1,
             }, targets.toFloatArray());
+
+            // A patch row attending only to CLS has no patch mass to renormalise: no positives, not NaN labels.
+            NDArray onlyCls = twoHeads(m, new float[][] {{1, 0, 0}, {1, 0, 0}, {0.5f, 0.3125f, 0.1875f}});
+            assertArrayEquals(new float[] {0, 0, 1, 0}, PseudoLabels.fromAttention(onlyCls, 1, 0.75f).toFloatArray());
         }
     }
 
@@ -77,8 +81,8 @@ class PseudoLabelsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             StateDict ref = SafeTensors.load(file, m);
             float rho = Float.parseFloat(ref.metadata().get("threshold"));
-            assertExact(ref.require("target_with_cls"), PseudoLabels.fromAttention(ref.require("attn_with_cls"), 1, rho),
-                    "pccl_reference with CLS");
+            assertExact(ref.require("target_with_cls"),
+                    PseudoLabels.fromAttention(ref.require("attn_with_cls"), 1, rho), "pccl_reference with CLS");
             assertExact(ref.require("target_no_cls"), PseudoLabels.fromAttention(ref.require("attn_no_cls"), 0, rho),
                     "pccl_reference without CLS");
         }

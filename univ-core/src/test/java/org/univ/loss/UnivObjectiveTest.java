@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ class UnivObjectiveTest {
             float irDiff = PcclTest.relativeDiff(terms.irPccl(), ref.require("loss"));
             float rgbDiff = PcclTest.relativeDiff(terms.rgbTerm(), ref.require("gram_mse"));
             float wantTotal = alpha * ref.require("loss").getFloat() + beta * ref.require("gram_mse").getFloat();
-            NDArray wantGrad = ref.require("grad_student").mul(alpha).add(ref.require("grad_student_gram_mse").mul(beta));
+            NDArray wantGrad = ref.require("grad_student").mul(alpha)
+                    .add(ref.require("grad_student_gram_mse").mul(beta));
             float gradDiff = TestModels.maxAbsDiff(student.getGradient(), wantGrad);
             System.out.printf("objective: IR PCCL rel diff %.2e, gram rel diff %.2e, total %.6f (want %.6f),"
                     + " grad max-abs diff %.2e%n", irDiff, rgbDiff, terms.total().getFloat(), wantTotal, gradDiff);
@@ -81,6 +83,14 @@ class UnivObjectiveTest {
                     .compute(teacher, irTokens, teacherTokens);
             assertEquals(0f, feature.rgbTerm().getFloat());
             assertEquals(feature.irPccl().getFloat(), feature.total().getFloat());
+
+            // A trainer step's scope closes the terms and every temporary behind them.
+            int before = m.getManagedArrays().size();
+            try (NDScope step = new NDScope()) {
+                objective.compute(teacher, irTokens, teacherTokens);
+                assertEquals(before + 4, m.getManagedArrays().size());
+            }
+            assertEquals(before, m.getManagedArrays().size(), "the step scope must release everything");
         }
     }
 
