@@ -1,0 +1,165 @@
+package org.univ.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import org.univ.model.BackboneOutput;
+import org.univ.util.Scopes;
+
+/**
+ * The pre-training objective (METHOD.md §4): {@code L = α · PCCL(student IR tokens) + β · L_rgb}, both terms
+ * against the frozen teacher's RGB tokens and the pseudo-labels of the teacher's attention.
+ *
+ * <p>Call it inside the trainer's {@code GradientCollector} and back-propagate {@link Terms#total()}; the teacher
+ * side is detached, so only the student's trainable parameters receive gradients.
+ */
+public final class UnivObjective {
+    private final float alpha;
+    private final float beta;
+    private final RgbPreservation rgbPreservation;
+    private final float rho;
+    private final float tau;
+
+    private UnivObjective(Builder b) {
+        this.alpha = b.alpha;
+        this.beta = b.beta;
+        this.rgbPreservation = b.rgbPreservation;
+        this.rho = b.rho;
+        this.tau = b.tau;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The loss terms of one batch; the losses live in the student tokens' manager, the targets in the attention's
+     * (temporaries are released).
+     *
+     * @param irPccl   PCCL of the student IR tokens, scalar
+     * @param rgbTerm  the RGB preservation term, scalar
+     * @param total    {@code α · irPccl + β · rgbTerm}, scalar: what to back-propagate
+     * @param targets  the pseudo-labels used {@code [B, N, N]} (for logging, e.g. positives per row)
+     */
+    public record Terms(NDArray irPccl, NDArray rgbTerm, NDArray total, NDArray targets) {
+    }
+
+    /**
+     * Computes the objective.
+     *
+     * @param teacherRgbTokens  teacher final-norm RGB patch tokens {@code [B, N, D]}
+     * @param teacherAttention  teacher last-block attention {@code [B, H, P+N, P+N]}
+     * @param prefixTokens      P (1 with a CLS token, 0 without)
+     * @param studentIrTokens   student patch tokens of the IR images {@code [B, N, D]}
+     * @param studentRgbTokens  student patch tokens of the RGB images {@code [B, N, D]}
+     */
+    public Terms compute(NDArray teacherRgbTokens, NDArray teacherAttention, int prefixTokens,
+                         NDArray studentIrTokens, NDArray studentRgbTokens) {
+        long n = teacherRgbTokens.getShape().get(1);
+        long attended = teacherAttention.getShape().get(teacherAttention.getShape().dimension() - 1);
+        if (attended != n + prefixTokens) {
+            throw new IllegalArgumentException("teacher attention " + teacherAttention.getShape() + " does not match "
+                    + n + " patch tokens + " + prefixTokens + " prefix tokens (tokens " + teacherRgbTokens.getShape()
+                    + "): pass the attention and tokens of the same teacher forward");
+        }
+        Pccl.checkTokens(studentIrTokens, teacherRgbTokens, "student IR tokens", "teacher RGB tokens");
+        Pccl.checkTokens(studentRgbTokens, teacherRgbTokens, "student RGB tokens", "teacher RGB tokens");
+        NDList terms = Scopes.keepAll(() -> {
+            NDArray targets = PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);      // [B, N, N]
+            NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
+            NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
+            NDArray total = irPccl.mul(alpha).add(rgbTerm.mul(beta));
+            return new NDList(irPccl, rgbTerm, total, targets);
+        });
+        return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));
+    }
+
+    /** {@link #compute} from the teacher's RGB forward output. */
+    public Terms compute(BackboneOutput teacherRgb, NDArray studentIrTokens, NDArray studentRgbTokens) {
+        return compute(teacherRgb.patchTokens(), teacherRgb.lastAttention(), teacherRgb.prefixTokens(),
+                studentIrTokens, studentRgbTokens);
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    public float beta() {
+        return beta;
+    }
+
+    public RgbPreservation rgbPreservation() {
+        return rgbPreservation;
+    }
+
+    public float rho() {
+        return rho;
+    }
+
+    public float tau() {
+        return tau;
+    }
+
+    @Override
+    public String toString() {
+        return "UnivObjective[alpha=" + alpha + ", beta=" + beta + ", rgb=" + rgbPreservation.id() + ", rho=" + rho
+                + ", tau=" + tau + "]";
+    }
+
+    /** Builder; every setting is optional and defaults to the paper's (α = β = 1, pccl, ρ 0.6, τ 0.04). */
+    public static final class Builder {
+        private float alpha = 1f;
+        private float beta = 1f;
+        private RgbPreservation rgbPreservation = RgbPreservation.PCCL;
+        private float rho = PseudoLabels.DEFAULT_RHO;
+        private float tau = Pccl.DEFAULT_TAU;
+
+        private Builder() {}
+
+        public Builder optAlpha(float alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        public Builder optBeta(float beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        public Builder optRgbPreservation(RgbPreservation rgbPreservation) {
+            this.rgbPreservation = rgbPreservation;
+            return this;
+        }
+
+        /** By config name: {@code pccl}, {@code gram} or {@code feature}. */
+        public Builder optRgbPreservation(String name) {
+            return optRgbPreservation(RgbPreservation.fromName(name));
+        }
+
+        public Builder optRho(float rho) {
+            this.rho = rho;
+            return this;
+        }
+
+        public Builder optTau(float tau) {
+            this.tau = tau;
+            return this;
+        }
+
+        public UnivObjective build() {
+            if (!(Float.isFinite(alpha) && alpha >= 0f) || !(Float.isFinite(beta) && beta >= 0f)) {
+                throw new IllegalArgumentException("loss weights alpha and beta must be finite and >= 0, got alpha="
+                        + alpha + ", beta=" + beta);
+            }
+            if (rgbPreservation == null) {
+                throw new IllegalArgumentException("rgbPreservation must not be null (pccl, gram or feature)");
+            }
+            if (!(rho > 0f && rho <= 1f)) {
+                throw new IllegalArgumentException("rho must be in (0, 1], got " + rho);
+            }
+            if (!(tau > 0f && Float.isFinite(tau))) {
+                throw new IllegalArgumentException("temperature tau must be finite and > 0, got " + tau);
+            }
+            return new UnivObjective(this);
+        }
+    }
+}

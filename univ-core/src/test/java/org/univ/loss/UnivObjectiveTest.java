@@ -1,0 +1,117 @@
+package org.univ.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.univ.Shared;
+import org.univ.TestModels;
+import org.univ.io.SafeTensors;
+import org.univ.io.StateDict;
+import org.univ.model.BackboneOutput;
+
+class UnivObjectiveTest {
+
+    /** Student IR and RGB tokens are the same tensor, so its gradient is α·∂PCCL + β·∂Gram from the fixture. */
+    @Test
+    void termsTotalAndGradientMatchPyTorchWithWeights() {
+        Path file = Shared.require("fixtures/pccl_reference.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            StateDict ref = SafeTensors.load(file, m);
+            float alpha = 0.5f;
+            float beta = 2f;
+            UnivObjective objective = UnivObjective.builder().optAlpha(alpha).optBeta(beta)
+                    .optRgbPreservation("gram")
+                    .optRho(Float.parseFloat(ref.metadata().get("threshold")))
+                    .optTau(Float.parseFloat(ref.metadata().get("temperature"))).build();
+            NDArray student = ref.require("student");
+            NDArray teacher = ref.require("teacher");
+            NDArray attention = ref.require("attn_with_cls");
+            student.setRequiresGradient(true);
+            int before = m.getManagedArrays().size();
+            UnivObjective.Terms terms;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                terms = objective.compute(teacher, attention, 1, student, student);
+                assertEquals(before + 4, m.getManagedArrays().size(), "only the four results may stay alive");
+                gc.backward(terms.total());
+            }
+            float irDiff = PcclTest.relativeDiff(terms.irPccl(), ref.require("loss"));
+            float rgbDiff = PcclTest.relativeDiff(terms.rgbTerm(), ref.require("gram_mse"));
+            float wantTotal = alpha * ref.require("loss").getFloat() + beta * ref.require("gram_mse").getFloat();
+            NDArray wantGrad = ref.require("grad_student").mul(alpha)
+                    .add(ref.require("grad_student_gram_mse").mul(beta));
+            float gradDiff = TestModels.maxAbsDiff(student.getGradient(), wantGrad);
+            System.out.printf("objective: IR PCCL rel diff %.2e, gram rel diff %.2e, total %.6f (want %.6f),"
+                    + " grad max-abs diff %.2e%n", irDiff, rgbDiff, terms.total().getFloat(), wantTotal, gradDiff);
+            assertTrue(irDiff <= 1e-5f && rgbDiff <= 1e-5f);
+            assertEquals(wantTotal, terms.total().getFloat(), 1e-5f * wantTotal);
+            assertTrue(gradDiff <= 1e-4f, "grad max-abs diff " + gradDiff);
+            assertEquals(0f, TestModels.maxAbsDiff(terms.targets(), ref.require("target_with_cls")));
+        }
+    }
+
+    @Test
+    void defaultsAreThePapersAndStepZeroStudentHasEqualTerms() {
+        UnivObjective objective = UnivObjective.builder().build();
+        assertEquals(1f, objective.alpha());
+        assertEquals(1f, objective.beta());
+        assertEquals(RgbPreservation.PCCL, objective.rgbPreservation());
+        assertEquals(0.6f, objective.rho());
+        assertEquals(0.04f, objective.tau());
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray teacherTokens = TestModels.randn(m, 1, 2, 4, 8);
+            NDArray irTokens = TestModels.randn(m, 2, 2, 4, 8);
+            NDArray attention = TestModels.randn(m, 3, 2, 2, 5, 5).softmax(-1);
+            BackboneOutput teacher = new BackboneOutput(teacherTokens, attention, null, 1, 2, 2, List.of());
+            // With student RGB ≡ teacher RGB, the RGB term is PCCL of the teacher against itself.
+            UnivObjective.Terms terms = objective.compute(teacher, irTokens, teacherTokens);
+            NDArray targets = PseudoLabels.fromAttention(attention, 1, 0.6f);
+            assertEquals(Pccl.loss(irTokens, teacherTokens, targets, 0.04f).getFloat(), terms.irPccl().getFloat());
+            assertEquals(Pccl.loss(teacherTokens, teacherTokens, targets, 0.04f).getFloat(),
+                    terms.rgbTerm().getFloat());
+            assertEquals(terms.irPccl().getFloat() + terms.rgbTerm().getFloat(), terms.total().getFloat(), 1e-6f);
+            UnivObjective.Terms feature = UnivObjective.builder().optRgbPreservation(RgbPreservation.FEATURE).build()
+                    .compute(teacher, irTokens, teacherTokens);
+            assertEquals(0f, feature.rgbTerm().getFloat());
+            assertEquals(feature.irPccl().getFloat(), feature.total().getFloat());
+
+            // A trainer step's scope closes the terms and every temporary behind them.
+            int before = m.getManagedArrays().size();
+            try (NDScope step = new NDScope()) {
+                objective.compute(teacher, irTokens, teacherTokens);
+                assertEquals(before + 4, m.getManagedArrays().size());
+            }
+            assertEquals(before, m.getManagedArrays().size(), "the step scope must release everything");
+        }
+    }
+
+    @Test
+    void rejectsBadSettingsAndMismatchedInputs() {
+        assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optAlpha(-1f).build());
+        assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optBeta(Float.NaN).build());
+        assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optRho(1.5f).build());
+        assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optTau(0f).build());
+        assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optRgbPreservation("l2"));
+        UnivObjective objective = UnivObjective.builder().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray tokens = m.ones(new Shape(2, 4, 8));
+            NDArray attention = m.ones(new Shape(2, 3, 5, 5)).div(5f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> objective.compute(tokens, attention, 0, tokens, tokens));
+            assertTrue(e.getMessage().contains("prefix"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> objective.compute(tokens, attention, 1, m.ones(new Shape(2, 4, 6)), tokens));
+            assertThrows(IllegalArgumentException.class,
+                    () -> objective.compute(tokens, attention, 1, tokens, m.ones(new Shape(1, 4, 8))));
+        }
+    }
+}
