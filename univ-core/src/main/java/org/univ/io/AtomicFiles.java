@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Writes a file so that readers see either the old complete file or the new complete file:
@@ -16,7 +17,17 @@ import java.util.List;
  * A failure (full disk, kill) leaves the previous file untouched and removes the temp file.
  */
 public final class AtomicFiles {
+    private static volatile Consumer<Path> faultInjector;
+
     private AtomicFiles() {}
+
+    /**
+     * Fault injection for tests: called with the fully written temp file just before the rename; it may
+     * damage the file and throw to simulate a process killed mid-write. Null (the default) does nothing.
+     */
+    public static void setFaultInjector(Consumer<Path> injector) {
+        faultInjector = injector;
+    }
 
     public static void write(Path target, List<ByteBuffer> chunks) {
         Path dir = target.toAbsolutePath().getParent();
@@ -32,6 +43,10 @@ public final class AtomicFiles {
                     }
                 }
                 ch.force(true);
+            }
+            Consumer<Path> injector = faultInjector;
+            if (injector != null) {
+                injector.accept(tmp);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -3,8 +3,8 @@ package org.univ.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import org.univ.util.Scopes;
 import java.util.List;
 
 /**
@@ -112,11 +112,7 @@ public class ConvViT extends Module implements Backbone {
         if (gh == g && gw == g) {
             return table;
         }
-        NDArray out;
-        try (NDScope temporaries = new NDScope()) {
-            out = PositionEmbedding.resample(table, g, g, gh, gw);
-            NDScope.unregister(out);
-        }
+        NDArray out = Scopes.keep(() -> PositionEmbedding.resample(table, g, g, gh, gw));
         out.attach(scope);
         return out;
     }

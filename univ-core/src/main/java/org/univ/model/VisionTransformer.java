@@ -3,7 +3,7 @@ package org.univ.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
+import org.univ.util.Scopes;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
@@ -82,12 +82,8 @@ public class VisionTransformer extends Module implements Backbone {
         if (gh == g && gw == g) {
             return table;
         }
-        NDArray out;
-        try (NDScope temporaries = new NDScope()) {
-            NDArray resampled = PositionEmbedding.resample(table.get(":, 1:, :"), g, g, gh, gw);
-            out = table.get(":, :1, :").concat(resampled, 1);
-            NDScope.unregister(out);
-        }
+        NDArray out = Scopes.keep(() -> table.get(":, :1, :")
+                .concat(PositionEmbedding.resample(table.get(":, 1:, :"), g, g, gh, gw), 1));
         out.attach(scope);
         return out;
     }

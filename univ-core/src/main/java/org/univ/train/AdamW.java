@@ -1,0 +1,93 @@
+package org.univ.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.univ.model.Parameter;
+
+/**
+ * AdamW exactly as {@code torch.optim.AdamW}: decoupled decay {@code p ← p·(1 − lr·wd)}, then
+ * {@code p ← p − lr · m̂ / (√v̂ + eps)} with bias-corrected moments. Biases and other 1-D tensors get
+ * no weight decay. State (moments, step count) is named so checkpoints restore it exactly.
+ */
+public final class AdamW implements AutoCloseable {
+    private final NDManager manager;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final Map<String, NDArray> firstMoment = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoment = new LinkedHashMap<>();
+    private long stepCount;
+
+    public AdamW(NDManager parent, double beta1, double beta2, double eps) {
+        this.manager = parent.newSubManager();
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    /** One update of every parameter that has a gradient in {@code grads}. */
+    public void step(Map<String, Parameter> params, Map<String, NDArray> grads, double lr, double weightDecay) {
+        stepCount++;
+        double bc1 = 1 - Math.pow(beta1, stepCount);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, stepCount));
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray g = grads.get(e.getKey());
+                if (g == null) {
+                    continue;
+                }
+                NDArray p = e.getValue().array();
+                NDArray m = moment(firstMoment, e.getKey(), p);
+                NDArray v = moment(secondMoment, e.getKey(), p);
+                double wd = p.getShape().dimension() <= 1 ? 0 : weightDecay;
+                if (wd != 0) {
+                    p.muli((float) (1 - lr * wd));
+                }
+                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) eps);
+                p.subi(m.div(denom).muli((float) (lr / bc1)));
+            }
+        }
+    }
+
+    private NDArray moment(Map<String, NDArray> moments, String name, NDArray like) {
+        return moments.computeIfAbsent(name, n -> {
+            NDArray z = manager.zeros(like.getShape(), like.getDataType());
+            NDScope.unregister(z);
+            return z;
+        });
+    }
+
+    public long stepCount() {
+        return stepCount;
+    }
+
+    /** Moments by {@code m/NAME}, {@code v/NAME} (for checkpoints). */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        firstMoment.forEach((n, a) -> out.put("m/" + n, a));
+        secondMoment.forEach((n, a) -> out.put("v/" + n, a));
+        return out;
+    }
+
+    /** Restores moments and the step count written by {@link #state()}. */
+    public void load(Map<String, NDArray> state, long steps) {
+        this.stepCount = steps;
+        state.forEach((k, a) -> {
+            Map<String, NDArray> target = k.startsWith("m/") ? firstMoment : k.startsWith("v/") ? secondMoment : null;
+            if (target != null) {
+                NDArray copy = manager.create(a.toFloatArray(), a.getShape());
+                target.put(k.substring(2), copy);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,8 @@
+package org.univ.train;
+
+/** A configuration that cannot run; the message names the key and what to set. */
+public class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+        super(message);
+    }
+}

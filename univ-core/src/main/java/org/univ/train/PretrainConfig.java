@@ -1,0 +1,248 @@
+package org.univ.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.univ.util.SharedData;
+
+/**
+ * Everything a pre-training run needs, as one YAML document (snake_case keys) with {@code --set a.b=v}
+ * overrides. Defaults are the authors' (METHOD §6); {@code configs/pretrain-shared.yaml} holds the short
+ * recipe for the shared data. {@code ${shared}} in a path is the shared-data root.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class PretrainConfig {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Teacher checkpoint (safetensors or .pth); the student starts as a copy of it. */
+    public String teacher;
+    /** Which state dict inside a .pth teacher (student, teacher, model…); null = automatic. */
+    public String teacherKey;
+    public Data data = new Data();
+    public Augment augment = new Augment();
+    /** Training side in pixels (square), a multiple of the patch. */
+    public int size = 224;
+    public int batch = 16;
+    /** Steps to run; when 0, {@code epochs} × batches per epoch. */
+    public long steps = 0;
+    public int epochs = 0;
+    public Optim optim = new Optim();
+    public Loss loss = new Loss();
+    public Lora lora = new Lora();
+    public long seed = 0;
+    /** Run folder: checkpoints, metrics.jsonl, exported student, report. */
+    public String out = "runs/pretrain";
+    public int checkpointEvery = 100;
+    public int keepCheckpoints = 2;
+    /** libtorch intra-op threads. */
+    public int threads = 2;
+
+    public static final class Data {
+        /** {@code ROOT} or {@code ROOT:ids.txt}; layouts are detected per root. */
+        public List<String> roots = new ArrayList<>();
+        public boolean skipBad = false;
+        /** Background decoding threads (0 = decode on the training thread). */
+        public int workers = 2;
+        public int prefetch = 4;
+        /** 16-bit IR scaling: {@code minmax} (per image) or {@code LO:HI} (fixed raw range). */
+        public String ir16bit = "minmax";
+        public float[] rgbMean = {0.485f, 0.456f, 0.406f};
+        public float[] rgbStd = {0.229f, 0.224f, 0.225f};
+        public float irMean = 0.5338f;
+        public float irStd = 0.2519f;
+    }
+
+    public static final class Augment {
+        /** Crop side ratio r ~ U(cropMin, cropMax) of the image (aspect kept); {@code sqrt}: r = √U(min, max). */
+        public double cropMin = 0.4;
+        public double cropMax = 1.0;
+        public String cropRatio = "uniform";
+        public double flip = 0.5;
+    }
+
+    public static final class Optim {
+        /** Absolute peak lr; when null, {@code baseLr × batch / 256}. */
+        public Double lr;
+        public double baseLr = 1.5e-4;
+        /** {@code cosine} (per step, after warm-up) or {@code constant}. */
+        public String schedule = "cosine";
+        public long warmupSteps = 0;
+        /** Warm-up in epochs when {@code warmupSteps} is 0 (the authors: 40 of 400). */
+        public double warmupEpochs = 0;
+        public double minLr = 1e-6;
+        public double weightDecay = 0.05;
+        public double weightDecayEnd = 0.5;
+        /** Per-tensor gradient-norm clip (≤ 0: off). */
+        public double clip = 3.0;
+        public double beta1 = 0.9;
+        public double beta2 = 0.999;
+        public double eps = 1e-8;
+    }
+
+    public static final class Loss {
+        /** Weight of PCCL on the student's IR tokens. */
+        public double alpha = 1;
+        /** Weight of the RGB preservation term. */
+        public double beta = 1;
+        /** RGB preservation: {@code pccl}, {@code gram} or {@code feature}. */
+        public String rgb = "pccl";
+        public double rho = 0.6;
+        public double tau = 0.04;
+    }
+
+    public static final class Lora {
+        public int rank = 8;
+        public float alpha = 32;
+        public float dropout = 0.1f;
+        public List<String> targets = new ArrayList<>(List.of("qkv", "proj", "fc1", "fc2"));
+        /** Adapt matching convolutions too: {@code auto} (yes for ConvViT, no for ViT), {@code true}, {@code false}. */
+        public String convolutions = "auto";
+    }
+
+    /** Reads a YAML file (null: defaults only), applies {@code key=value} overrides, checks the result. */
+    public static PretrainConfig load(Path file, List<String> overrides) {
+        String text;
+        try {
+            text = file == null ? "{}" : Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
+        }
+        return parse(text, file == null ? "config" : file.toString(), overrides);
+    }
+
+    /** As {@link #load} from YAML text; {@code source} names it in error messages. */
+    public static PretrainConfig parse(String yaml, String source, List<String> overrides) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot read YAML: " + e.getMessage());
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            tree = YAML.createObjectNode();
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException(source + ": the config must be a YAML mapping of keys");
+        }
+        for (String o : overrides == null ? List.<String>of() : overrides) {
+            set((ObjectNode) tree, o);
+        }
+        PretrainConfig c;
+        try {
+            c = YAML.treeToValue(tree, PretrainConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown config key '" + e.getPropertyName()
+                    + "' at " + path(e) + " (known keys: " + e.getKnownPropertyIds() + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(source + ": invalid config: " + e.getOriginalMessage());
+        }
+        c.validate();
+        return c;
+    }
+
+    private static String path(UnrecognizedPropertyException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code a.b.c=value}: the value is parsed as YAML (numbers, booleans, lists like [x, y]). */
+    static void set(ObjectNode root, String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("--set needs key=value, got '" + assignment + "'");
+        }
+        String[] keys = assignment.substring(0, eq).trim().split("\\.");
+        JsonNode value;
+        try {
+            value = YAML.readTree(assignment.substring(eq + 1));
+        } catch (IOException e) {
+            throw new ConfigException("--set " + assignment + ": cannot parse the value");
+        }
+        ObjectNode node = root;
+        for (int i = 0; i < keys.length - 1; i++) {
+            JsonNode next = node.get(keys[i]);
+            if (next == null || !next.isObject()) {
+                next = node.putObject(keys[i]);
+            }
+            node = (ObjectNode) next;
+        }
+        node.set(keys[keys.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
+    }
+
+    /** Clear messages for missing or impossible settings. */
+    public void validate() {
+        if (teacher == null || teacher.isBlank()) {
+            throw new ConfigException("missing config key 'teacher' (path of the RGB teacher checkpoint)");
+        }
+        if (data.roots == null || data.roots.isEmpty()) {
+            throw new ConfigException("missing config key 'data.roots' (one or more folders of RGB/IR pairs)");
+        }
+        if (size <= 0 || size % 16 != 0) {
+            throw new ConfigException("size " + size + " must be a positive multiple of 16");
+        }
+        if (batch <= 0) {
+            throw new ConfigException("batch must be > 0, got " + batch);
+        }
+        if (steps <= 0 && epochs <= 0) {
+            throw new ConfigException("set 'steps' or 'epochs' (> 0)");
+        }
+        if (!List.of("pccl", "gram", "feature").contains(loss.rgb)) {
+            throw new ConfigException("loss.rgb must be pccl, gram or feature, got '" + loss.rgb + "'");
+        }
+        if (!List.of("cosine", "constant").contains(optim.schedule)) {
+            throw new ConfigException("optim.schedule must be cosine or constant, got '" + optim.schedule + "'");
+        }
+        if (!List.of("uniform", "sqrt").contains(augment.cropRatio)) {
+            throw new ConfigException("augment.crop_ratio must be uniform or sqrt, got '" + augment.cropRatio + "'");
+        }
+        if (augment.cropMin <= 0 || augment.cropMax > 1 || augment.cropMin > augment.cropMax) {
+            throw new ConfigException("augment crop range must satisfy 0 < crop_min ≤ crop_max ≤ 1");
+        }
+        if (!List.of("auto", "true", "false").contains(lora.convolutions)) {
+            throw new ConfigException("lora.convolutions must be auto, true or false");
+        }
+        if (checkpointEvery <= 0) {
+            throw new ConfigException("checkpoint_every must be > 0");
+        }
+    }
+
+    /** Peak learning rate after the batch scaling rule. */
+    public double peakLr() {
+        return optim.lr != null ? optim.lr : Schedules.scaledLr(optim.baseLr, batch);
+    }
+
+    /** A path setting with {@code ${shared}} expanded. */
+    public static Path resolve(String path) {
+        return Path.of(path.replace("${shared}", SharedData.root().toString()));
+    }
+
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static PretrainConfig fromYaml(String yaml) {
+        return parse(yaml, "stored config", List.of());
+    }
+}
