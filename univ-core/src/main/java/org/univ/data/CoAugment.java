@@ -198,8 +198,8 @@ public final class CoAugment {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "CoAugment[%dx%d, crop %s U(%.3g, %.3g), flip %.2g, IR %s]", outWidth, outHeight,
-                mode == CropRatioMode.SQRT ? "sqrt" : "", cropMin, cropMax, flipProbability, irScaling);
+        return String.format(Locale.ROOT, "CoAugment[%dx%d, crop side %sU(%.3g, %.3g), flip %.2g, IR %s]", outWidth, outHeight,
+                mode == CropRatioMode.SQRT ? "sqrt " : "", cropMin, cropMax, flipProbability, irScaling);
     }
 
     /** {@code setSize} required; everything else optional with the METHOD §5 defaults. */
