@@ -1,5 +1,6 @@
 package org.univ.lora;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.univ.model.Conv2d;
@@ -39,7 +40,7 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
         NDArray low = ai.djl.nn.convolutional.Conv2d.conv2d(h, loraA.array(), null, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();       // [B, r, h, w]
         NDArray update = ai.djl.nn.convolutional.Conv2d.conv2d(low, loraB.array(), null).singletonOrThrow();
-        return super.forward(x).add(update.muli(scale));
+        return super.forward(x).add(Tensors.mul(update, scale));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.univ.lora;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.univ.model.Linear;
@@ -30,7 +31,7 @@ public final class LoRALinear extends Linear implements LoRAModule {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining());
         NDArray low = ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow();        // [.., r]
         NDArray update = ai.djl.nn.core.Linear.linear(low, loraB.array()).singletonOrThrow();   // [.., out]
-        return super.forward(x).add(update.muli(scale));
+        return super.forward(x).add(Tensors.mul(update, scale));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.univ.loss;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.univ.util.Scopes;
@@ -36,7 +37,7 @@ public final class Pccl {
         if (!(tau > 0f)) {
             throw new IllegalArgumentException("temperature tau must be > 0, got " + tau);
         }
-        return cosine(queries, anchors).div(tau);
+        return Tensors.div(cosine(queries, anchors), tau);
     }
 
     /** Cosine similarities of every query with every anchor, {@code [B, N, M]}. */
@@ -61,7 +62,7 @@ public final class Pccl {
                     + " must have the same shape");
         }
         NDArray softplusOfNegAbs = logits.abs().neg().exp().add(1f).log();
-        return logits.maximum(0f).sub(logits.mul(targets)).add(softplusOfNegAbs).mean();
+        return Tensors.maximum(logits, 0).sub(logits.mul(targets)).add(softplusOfNegAbs).mean();
     }
 
     static void checkTokens(NDArray a, NDArray b, String nameA, String nameB) {

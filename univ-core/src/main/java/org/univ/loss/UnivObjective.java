@@ -1,5 +1,6 @@
 package org.univ.loss;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.univ.model.BackboneOutput;
@@ -67,7 +68,7 @@ public final class UnivObjective {
             NDArray targets = PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);      // [B, N, N]
             NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
             NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
-            NDArray total = irPccl.mul(alpha).add(rgbTerm.mul(beta));
+            NDArray total = Tensors.mul(irPccl, alpha).add(Tensors.mul(rgbTerm, beta));
             return new NDList(irPccl, rgbTerm, total, targets);
         });
         return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));

@@ -1,5 +1,6 @@
 package org.univ.model;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,7 +33,7 @@ public class Attention extends Module {
         NDArray qkvHeads = child("qkv", Linear.class).forward(x)  // [B, T, 3D]
                 .reshape(b, t, 3, numHeads, d / numHeads)
                 .transpose(2, 0, 3, 1, 4);                                // [3, B, H, T, hd]
-        NDArray q = qkvHeads.get(0).mul(scale);
+        NDArray q = Tensors.mul(qkvHeads.get(0), scale);
         NDArray k = qkvHeads.get(1);
         NDArray v = qkvHeads.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1);   // [B, H, T, T]

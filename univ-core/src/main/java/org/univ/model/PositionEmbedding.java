@@ -1,5 +1,6 @@
 package org.univ.model;
 
+import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
@@ -53,8 +54,9 @@ public final class PositionEmbedding {
         }
         long d = gridTokens.getShape().get(2);
         NDManager m = gridTokens.getManager();
-        NDArray wh = m.create(flatten(bicubicMatrix(inH, outH)), new ai.djl.ndarray.types.Shape(outH, inH));
-        NDArray wwT = m.create(flatten(bicubicMatrix(inW, outW)), new ai.djl.ndarray.types.Shape(outW, inW))
+        // libtorch-owned: a trainable table keeps these for its backward pass (see Tensors)
+        NDArray wh = Tensors.owned(m.create(flatten(bicubicMatrix(inH, outH)), new ai.djl.ndarray.types.Shape(outH, inH)));
+        NDArray wwT = Tensors.owned(m.create(flatten(bicubicMatrix(inW, outW)), new ai.djl.ndarray.types.Shape(outW, inW)))
                 .transpose();
         NDArray grid = gridTokens.reshape(inH, inW, d).transpose(2, 0, 1); // [D, inH, inW]
         NDArray out = wh.matMul(grid).matMul(wwT);                         // [D, outH, outW]

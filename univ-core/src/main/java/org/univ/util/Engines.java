@@ -12,9 +12,13 @@ public final class Engines {
         System.setProperty("OPT_OUT_TRACKING", "true");
     }
 
-    /** Sets libtorch's intra-op threads (both cores by default). */
+    /** Sets libtorch's intra-op threads (DJL reads the property at engine start; later calls set it directly). */
     public static void threads(int n) {
-        ai.djl.pytorch.jni.JniUtils.setNumInteropThreads(1);
+        if (n <= 0) {
+            throw new IllegalArgumentException("threads must be > 0, got " + n);
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call below
         ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
     }
 }

@@ -1,0 +1,76 @@
+package org.univ.train;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.univ.data.CoAugment;
+import org.univ.data.IrScaling;
+import org.univ.data.PairIndex;
+import org.univ.data.PairLoader;
+
+/** The trainer's {@link BatchSource} over real pairs on disk: {@link PairLoader} configured from a {@link PretrainConfig}. */
+public final class PairBatches implements BatchSource {
+    private final PairLoader loader;
+
+    public PairBatches(PairLoader loader) {
+        this.loader = loader;
+    }
+
+    /** Opens every data root of the config (failing on unusable ones, naming them) with its augmentation. */
+    public static PairBatches fromConfig(PretrainConfig cfg) {
+        List<String> roots = new ArrayList<>();
+        cfg.data.roots.forEach(r -> roots.add(r.replace("${shared}", org.univ.util.SharedData.root().toString())));
+        PairIndex index = PairIndex.open(roots.toArray(String[]::new));
+        CoAugment augment = CoAugment.builder().setSize(cfg.size)
+                .optCropScale(cfg.augment.cropMin, cfg.augment.cropMax)
+                .optCropRatioMode(CoAugment.CropRatioMode.parse(cfg.augment.cropRatio))
+                .optFlipProbability(cfg.augment.flip)
+                .optRgbNormalization(cfg.data.rgbMean, cfg.data.rgbStd)
+                .optIrNormalization(new float[] {cfg.data.irMean, cfg.data.irMean, cfg.data.irMean},
+                        new float[] {cfg.data.irStd, cfg.data.irStd, cfg.data.irStd})
+                .optIrScaling(IrScaling.parse(cfg.data.ir16bit))
+                .build();
+        if (index.size() < cfg.batch) {
+            throw new ConfigException("only " + index.size() + " pairs in " + cfg.data.roots + ", fewer than batch " + cfg.batch);
+        }
+        return new PairBatches(PairLoader.builder().setIndex(index).setAugment(augment).setBatchSize(cfg.batch)
+                .optSeed(cfg.seed).optWorkers(cfg.data.workers).optPrefetch(cfg.data.prefetch)
+                .optSkipBad(cfg.data.skipBad).build());
+    }
+
+    @Override
+    public NDList next(NDManager manager) {
+        return loader.next().toNDList(manager);
+    }
+
+    @Override
+    public Map<String, Long> position() {
+        PairLoader.Position p = loader.position();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("epoch", p.epoch());
+        m.put("batch", (long) p.batch());
+        return m;
+    }
+
+    @Override
+    public void seek(Map<String, Long> position) {
+        loader.seek(new PairLoader.Position(position.get("epoch"), position.get("batch").intValue()));
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return loader.batchesPerEpoch();
+    }
+
+    public PairLoader loader() {
+        return loader;
+    }
+
+    @Override
+    public void close() {
+        loader.close();
+    }
+}
