@@ -10,14 +10,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code univ inspect FILE}: tensors, shapes, dtypes, parameter count and metadata of a checkpoint. */
+/**
+ * {@code univ inspect FILE}: tensors, shapes, dtypes, parameter count and metadata of a checkpoint. For a .pth,
+ * the notes list its top-level entries (state dicts, pickled objects as placeholders, scalars) and the tensors
+ * are those of the state dict {@code --key} (or the default one) names; tensor data is not loaded.
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the tensors (name, dtype, shape), parameter count and metadata of a checkpoint.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "a .safetensors or PyTorch .pth file")
     Path file;
 
-    @Option(names = "--key", description = "state dict inside a .pth (student, teacher, model, state_dict)")
+    @Option(names = "--key", description = "state dict inside a .pth (student, teacher, model, state_dict or a dotted path)")
     String key;
 
     @Option(names = "--max", defaultValue = "1000000", description = "list at most this many tensors")

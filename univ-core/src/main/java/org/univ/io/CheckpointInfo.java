@@ -1,13 +1,14 @@
 package org.univ.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A description of a checkpoint without building a model: what {@code univ inspect} prints. */
+/**
+ * A description of a checkpoint without building a model or loading tensor data: what {@code univ inspect}
+ * prints. For a PyTorch checkpoint, {@code notes} list its top-level entries (state dicts, placeholders of
+ * pickled objects such as {@code argparse.Namespace}, scalars) and {@code tensors} are the chosen state dict's.
+ */
 public record CheckpointInfo(String format, Map<String, String> metadata, List<TensorInfo> tensors, List<String> notes) {
 
     public long numel() {
@@ -18,20 +19,13 @@ public record CheckpointInfo(String format, Map<String, String> metadata, List<T
         return n;
     }
 
+    /** @param key for .pth files: which state dict to list (null: the one {@link TorchCheckpoint#read} picks) */
     public static CheckpointInfo of(Path file, String key) {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new CheckpointException(file + " does not exist");
         }
-        if (Checkpoints.isZip(file)) {
-            try (NDManager m = NDManager.newBaseManager()) {
-                StateDict sd = TorchCheckpoint.read(file, m, key);
-                List<TensorInfo> infos = new ArrayList<>();
-                for (Map.Entry<String, NDArray> e : sd.tensors().entrySet()) {
-                    infos.add(new TensorInfo(e.getKey(), e.getValue().getDataType().toString(),
-                            e.getValue().getShape().getShape(), 0, 0));
-                }
-                return new CheckpointInfo("PyTorch zip", sd.metadata(), infos, List.of());
-            }
+        if (Checkpoints.isTorch(file)) {
+            return TorchCheckpoint.info(file, key);
         }
         SafeTensors.Header h = SafeTensors.readHeader(file);
         return new CheckpointInfo("safetensors", h.metadata(), h.tensors(), List.of());

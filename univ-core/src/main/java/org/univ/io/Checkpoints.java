@@ -12,16 +12,22 @@ public final class Checkpoints {
 
     /**
      * @param key for .pth files: which state dict to take ({@code student}, {@code teacher}, {@code model},
-     *            {@code state_dict}); null picks one automatically. Ignored for safetensors.
+     *            {@code state_dict}, or a dotted path); null picks one automatically (see
+     *            {@link TorchCheckpoint#read}). Ignored for safetensors.
      */
     public static StateDict read(Path file, NDManager manager, String key) {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException("checkpoint " + file + " does not exist (check the path or set UNIV_SHARED)");
         }
-        if (isZip(file)) {
+        if (isTorch(file)) {
             return TorchCheckpoint.read(file, manager, key);
         }
         return SafeTensors.load(file, manager);
+    }
+
+    /** A torch.save file: a zip archive, or the legacy pickle format (which gets a clear "re-save" error). */
+    static boolean isTorch(Path file) {
+        return isZip(file) || TorchCheckpoint.isLegacyFormat(file);
     }
 
     /** PyTorch ≥ 1.6 saves zip archives; safetensors files start with a little-endian length instead. */
