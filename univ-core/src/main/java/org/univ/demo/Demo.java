@@ -42,8 +42,13 @@ public final class Demo {
     }
 
     /** What the demo measured, and whether the paper's claims held. */
+    /**
+     * @param samples probe predictions (class ids, H×W row-major) of the first held-out images, keyed
+     *                {@code teacher/rgb}, {@code student/ir} …, for overlay pictures
+     */
     public record Result(Map<String, AlignmentMetrics> alignment, Map<String, Map<String, SegMetrics.Result>> probes,
-                         List<Verdict> verdicts, Path teacher, Path student) {
+                         List<Verdict> verdicts, Path teacher, Path student, Map<String, int[][]> samples,
+                         List<String> sampleIds) {
         public boolean allMet() {
             return verdicts.stream().allMatch(Verdict::met);
         }
@@ -98,9 +103,11 @@ public final class Demo {
                 Map<String, AlignmentMetrics> alignment = AlignmentEvaluation.run(t, s,
                         PairIndex.open(data + ":" + data.resolve("val.txt")), config.pretrainSize, config.batch, 2, manager);
                 Map<String, Map<String, SegMetrics.Result>> probes = new LinkedHashMap<>();
-                probes.put("teacher", probe(t, train, val, classes, manager));
-                probes.put("student", probe(s, train, val, classes, manager));
-                Result r = new Result(alignment, probes, verdicts(alignment, probes), teacherFile, studentFile);
+                Map<String, int[][]> samples = new LinkedHashMap<>();
+                probes.put("teacher", probe("teacher", t, train, val, classes, manager, samples));
+                probes.put("student", probe("student", s, train, val, classes, manager, samples));
+                Result r = new Result(alignment, probes, verdicts(alignment, probes), teacherFile, studentFile, samples,
+                        val.ids().subList(0, Math.min(SAMPLES, val.size())));
                 writeResults(r, runDir.resolve("results.json"));
                 return r;
             }
@@ -126,8 +133,12 @@ public final class Demo {
         return o;
     }
 
+    /** How many held-out images get probe predictions for pictures. */
+    static final int SAMPLES = 2;
+
     /** Linear probes on frozen tokens: trained on the train split, scored on val, per modality. */
-    private Map<String, SegMetrics.Result> probe(Backbone b, SceneSet train, SceneSet val, int classes, NDManager m) {
+    private Map<String, SegMetrics.Result> probe(String who, Backbone b, SceneSet train, SceneSet val, int classes,
+                                                 NDManager m, Map<String, int[][]> samples) {
         Map<String, SegMetrics.Result> out = new LinkedHashMap<>();
         for (String modality : new String[] {"rgb", "ir"}) {
             boolean infrared = modality.equals("ir");
@@ -140,6 +151,8 @@ public final class Demo {
                         .optLr(1e-2).optSeed(config.seed).build()) {
                     probe.fit(fitOn.tokens(), fitOn.gridH(), fitOn.gridW(), trainMasks);
                     out.put(modality, probe.evaluate(scoreOn.tokens(), valMasks));
+                    int n = Math.min(SAMPLES, val.size());
+                    samples.put(who + "/" + modality, probe.predict(scoreOn.tokens().get("0:" + n), val.height(), val.width()));
                 }
             }
         }
