@@ -66,16 +66,21 @@ record Billboard(Camera camera, float x, float z) {
      * view (foreshortened by perspective).
      */
     Shape groundEllipse(float uc, float halfWidth, float halfDepth) {
-        float top = camera.imageY(0, z + halfDepth);
-        float bottom = camera.imageY(0, Math.max(0.5f, z - halfDepth));
+        float top = groundRow(halfDepth);
+        float bottom = groundRow(-halfDepth);
         return new Ellipse2D.Float(px(uc - halfWidth), top, 2 * halfWidth * scale(), bottom - top);
     }
 
     /** The light pool a lamp casts on that ground ellipse. */
     Light groundLight(float uc, float halfWidth, float halfDepth, Rgb colour) {
-        float top = camera.imageY(0, z + halfDepth);
-        float bottom = camera.imageY(0, Math.max(0.5f, z - halfDepth));
+        float top = groundRow(halfDepth);
+        float bottom = groundRow(-halfDepth);
         return new Light(px(uc), (top + bottom) / 2, halfWidth * scale(), Math.max(1f, (bottom - top) / 2), colour);
+    }
+
+    /** Image row of the ground {@code dz} metres beyond this depth (kept in front of the camera). */
+    private float groundRow(float dz) {
+        return camera.imageY(0, Math.max(0.5f, z + dz));
     }
 
     /** A round glow of light around (u, v), {@code radius} metres. */

@@ -78,7 +78,7 @@ final class LayoutSampler {
         } else {
             ambient = dice.vary(Rgb.of(1.0, 0.98, 0.93), 0.03, 0.12).scale(1 - 0.2f * sky.cloudCover());
         }
-        return new SceneLayout(camera, night, palette, sky, road, objects, lights, ambient);
+        return new SceneLayout(camera, night, sky, road, objects, lights, ambient);
     }
 
     private static Side side(Dice dice, float edge, int outward) {

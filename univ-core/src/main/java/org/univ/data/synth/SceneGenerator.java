@@ -98,8 +98,8 @@ public final class SceneGenerator {
         public Builder optValFraction(double v) { valFraction = v; return this; }
 
         public SceneGenerator build() {
-            if (width < 32 || height < 32 || width > 4096 || height > 4096) {
-                throw new IllegalArgumentException("image size must be between 32 and 4096 pixels per side, got "
+            if (width < 32 || height < 32 || width > 2048 || height > 2048) {
+                throw new IllegalArgumentException("image size must be between 32 and 2048 pixels per side, got "
                         + width + "x" + height);
             }
             if (!(nightFraction >= 0 && nightFraction <= 1)) {

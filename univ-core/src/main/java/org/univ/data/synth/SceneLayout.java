@@ -12,7 +12,7 @@ import java.util.List;
  * @param lights  every light pool, the objects' and the ego car's headlights
  * @param ambient sky/sun light on every surface
  */
-record SceneLayout(Camera camera, boolean night, Palette palette, Backdrop.Sky sky, Backdrop.Road road,
+record SceneLayout(Camera camera, boolean night, Backdrop.Sky sky, Backdrop.Road road,
                    List<SceneObject> objects, List<Light> lights, Rgb ambient) {
 
     static final Comparator<SceneObject> PAINT_ORDER = Comparator.comparing(SceneObject::layer)
