@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.univ.data.synth.SceneGenerator;
 import org.univ.demo.Demo;
-import org.univ.eval.SegMetrics;
 import org.univ.util.Engines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
                 log(t0, "reusing generated scenes in " + dataDir);
             }
         }
-        Demo.DemoConfig cfg = DemoDefaults.config();
+        Demo.DemoConfig cfg = new Demo.DemoConfig();
         cfg.seed = seed;
         cfg.teacher = teacher;
         cfg.teacherSteps = teacherSteps;
@@ -84,14 +83,13 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-16s %14.3f %10.3f%n", k, v.positivesMap(), v.pccl());
             }
         });
-        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s%n", "probe mIoU", "teacher RGB", "student RGB",
-                "teacher IR", "student IR");
-        SegMetrics.Result tr = r.probes().get("teacher").get("rgb");
-        SegMetrics.Result sr = r.probes().get("student").get("rgb");
-        SegMetrics.Result ti = r.probes().get("teacher").get("ir");
-        SegMetrics.Result si = r.probes().get("student").get("ir");
-        System.out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f %12.1f%n", "", 100 * tr.mIoU(), 100 * sr.mIoU(),
-                100 * ti.mIoU(), 100 * si.mIoU());
+        System.out.printf(Locale.ROOT, "%n%-36s %10s %10s%n", "linear-probe mIoU (held-out)", "teacher", "UNIV");
+        String[][] rows = {{Demo.RGB, "RGB (head trained on RGB)"}, {Demo.IR, "IR (head trained on IR)"},
+            {Demo.IR_WITH_RGB_HEAD, "IR (the RGB-trained head)"}};
+        for (String[] row : rows) {
+            System.out.printf(Locale.ROOT, "%-36s %10.1f %10.1f%n", row[1], 100 * r.probes().get("teacher").get(row[0]).mIoU(),
+                    100 * r.probes().get("student").get(row[0]).mIoU());
+        }
         System.out.println();
         for (Demo.Verdict v : r.verdicts()) {
             System.out.printf(Locale.ROOT, "%s %s: %s%n", v.met() ? "[met]    " : "[not met]", v.claim(), v.detail());

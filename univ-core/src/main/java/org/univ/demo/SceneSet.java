@@ -56,7 +56,7 @@ public final class SceneSet {
             String id = ids.get(i);
             rgb[i] = normalised(find(root.resolve("vi"), id), width, height, CoAugment.IMAGENET_MEAN, CoAugment.IMAGENET_STD);
             ir[i] = normalised(find(root.resolve("ir"), id), width, height, CoAugment.IR_MEAN, CoAugment.IR_STD);
-            masks[i] = mask(find(root.resolve("mask"), id), width, height);
+            masks[i] = readMask(find(root.resolve("mask"), id), width, height);
         }
         return new SceneSet(ids, rgb, ir, masks, width, height);
     }
@@ -84,7 +84,7 @@ public final class SceneSet {
     }
 
     /** Class ids from a grey PNG, nearest-resized to w×h. */
-    static int[] mask(Path file, int w, int h) {
+    public static int[] readMask(Path file, int w, int h) {
         BufferedImage img = Images.read(file);
         Raster r = img.getRaster();
         int[] out = new int[w * h];

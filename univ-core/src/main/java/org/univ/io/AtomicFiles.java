@@ -44,6 +44,12 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
+            // createTempFile makes the file owner-only (0600); give it the usual 0644 of a written file
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException notPosix) {
+                // non-POSIX file systems keep their defaults
+            }
             Consumer<Path> injector = faultInjector;
             if (injector != null) {
                 injector.accept(tmp);
