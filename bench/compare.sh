@@ -15,11 +15,17 @@ done
 shared="${UNIV_SHARED:-$here/../shared}"
 peer="$shared/peer/pccl_step_torch.py"
 [ -f "$peer" ] || { echo "peer script not found at $peer (set UNIV_SHARED)" >&2; exit 1; }
-if ! python3 -c 'import torch' 2>/dev/null; then
+if ! python3 -c 'import torch' 2>/dev/null && ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "installing Debian's python3-torch for the peer…" >&2
   (apt-get update -qq && apt-get install -y -qq python3-torch) >&2 || { echo "could not install python3-torch" >&2; exit 1; }
 fi
 py=python3; [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null && py=/usr/bin/python3
+# Debian's torch links the system BLAS: without OpenBLAS it falls back to the reference BLAS (~13x slower),
+# which would make the comparison meaningless; the peer's own docstring assumes OpenBLAS.
+if [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+  echo "installing OpenBLAS for the peer…" >&2
+  (apt-get update -qq && apt-get install -y -qq libopenblas0-pthread) >&2 || { echo "could not install OpenBLAS" >&2; exit 1; }
+fi
 
 printf "%-6s %-6s %-8s %-14s %-14s %-8s\n" size batch threads "ours pairs/s" "peer pairs/s" ratio
 for s in $sizes; do

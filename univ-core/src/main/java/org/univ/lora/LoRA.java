@@ -34,6 +34,14 @@ public final class LoRA {
      * adapted model starts equal to the base). Only A and B are trainable afterwards.
      */
     public static Report inject(Module root, LoRAConfig config, long seed) {
+        return inject(root, config, seed, new DropoutMasks());
+    }
+
+    /**
+     * As {@link #inject(Module, LoRAConfig, long)}, with the adapters' dropout masks drawn from {@code masks}
+     * (the trainer reseeds it every step so that masks are reproducible and resume exactly).
+     */
+    public static Report inject(Module root, LoRAConfig config, long seed, DropoutMasks masks) {
         root.setTrainable(false);
         List<String> adapted = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(seed);
@@ -48,9 +56,9 @@ public final class LoRA {
                 }
                 Module adapter;
                 if (child instanceof Linear lin) {
-                    adapter = new LoRALinear(lin, config);
+                    adapter = new LoRALinear(lin, config, masks, adapted.size());
                 } else if (child instanceof Conv2d conv && config.convolutions()) {
-                    adapter = new LoRAConv2d(conv, config);
+                    adapter = new LoRAConv2d(conv, config, masks, adapted.size());
                 } else {
                     continue;
                 }

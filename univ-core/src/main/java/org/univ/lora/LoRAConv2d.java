@@ -17,8 +17,10 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     private final Parameter loraB;
     private final float scale;
     private final float dropout;
+    private final DropoutMasks masks;
+    private final int layer;
 
-    LoRAConv2d(Conv2d base, LoRAConfig config) {
+    LoRAConv2d(Conv2d base, LoRAConfig config, DropoutMasks masks, int layer) {
         super(base.getManager(), base.inChannels(), base.outChannels(), base.kernel(), base.stride(), base.padding(),
                 base.groups(), base.bias() != null);
         if (base.groups() != 1) {
@@ -32,15 +34,17 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
         loraB = addParameter("lora_B", new Shape(outChannels, config.rank(), 1, 1));
         scale = config.scale();
         dropout = config.dropout();
+        this.masks = masks;
+        this.layer = layer;
     }
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining());
+        NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
         NDArray low = ai.djl.nn.convolutional.Conv2d.conv2d(h, loraA.array(), null, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();       // [B, r, h, w]
         NDArray update = ai.djl.nn.convolutional.Conv2d.conv2d(low, loraB.array(), null).singletonOrThrow();
-        return super.forward(x).add(Tensors.mul(update, scale));
+        return super.forward(x).add(Tensors.mul(update, LoRAModule.updateScale(scale, dropout, isTraining())));
     }
 
     @Override

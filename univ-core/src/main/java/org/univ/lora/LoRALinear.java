@@ -13,8 +13,10 @@ public final class LoRALinear extends Linear implements LoRAModule {
     private final Parameter loraB;
     private final float scale;
     private final float dropout;
+    private final DropoutMasks masks;
+    private final int layer;
 
-    LoRALinear(Linear base, LoRAConfig config) {
+    LoRALinear(Linear base, LoRAConfig config, DropoutMasks masks, int layer) {
         super(base.getManager(), base.inFeatures(), base.outFeatures(), base.bias() != null);
         weight.copyFrom(base.weight().array());
         if (bias != null) {
@@ -24,14 +26,16 @@ public final class LoRALinear extends Linear implements LoRAModule {
         loraB = addParameter("lora_B", new Shape(outFeatures, config.rank()));
         scale = config.scale();
         dropout = config.dropout();
+        this.masks = masks;
+        this.layer = layer;
     }
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining());
+        NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
         NDArray low = ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow();        // [.., r]
         NDArray update = ai.djl.nn.core.Linear.linear(low, loraB.array()).singletonOrThrow();   // [.., out]
-        return super.forward(x).add(Tensors.mul(update, scale));
+        return super.forward(x).add(Tensors.mul(update, LoRAModule.updateScale(scale, dropout, isTraining())));
     }
 
     @Override

@@ -16,10 +16,19 @@ public interface LoRAModule {
     /** ΔW in the base weight's shape, before scaling. */
     NDArray delta();
 
-    static NDArray dropoutInput(NDArray x, float rate, boolean training) {
+    /**
+     * The adapter input after dropout, not yet divided by the keep probability (see {@link #updateScale}):
+     * masks from {@code masks} when it is seeded, else from libtorch's generator.
+     */
+    static NDArray dropoutInput(NDArray x, float rate, boolean training, DropoutMasks masks, int layer) {
         if (!training || rate <= 0) {
             return x;
         }
-        return ai.djl.nn.norm.Dropout.dropout(x, rate, true).singletonOrThrow();
+        return masks.apply(x, rate, layer);
+    }
+
+    /** {@code alpha/r}, divided by the keep probability when dropout was applied. */
+    static float updateScale(float scale, float rate, boolean training) {
+        return training && rate > 0 ? scale / (1f - rate) : scale;
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.univ.lora.LoRA;
+import org.univ.lora.DropoutMasks;
 import org.univ.lora.LoRAConfig;
 import org.univ.loss.UnivObjective;
 import org.univ.model.Backbone;
@@ -49,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, Parameter> trainable;
     private final LoRA.Report loraReport;
     private final long totalSteps;
+    private final DropoutMasks dropoutMasks = new DropoutMasks();
     private long step;
     private Path lastCheckpoint;
 
@@ -70,7 +72,7 @@ public final class Trainer implements AutoCloseable {
                 || ("auto".equals(config.lora.convolutions) && !"vit".equals(student.config().arch()));
         LoRAConfig lora = LoRAConfig.builder().optRank(config.lora.rank).optAlpha(config.lora.alpha)
                 .optDropout(config.lora.dropout).optTargets(config.lora.targets).optConvolutions(conv).build();
-        this.loraReport = LoRA.inject(student.module(), lora, config.seed);
+        this.loraReport = LoRA.inject(student.module(), lora, config.seed, dropoutMasks);
         student.module().setTraining(true);
         this.trainable = LoRA.loraParameters(student.module());
         this.optimizer = new AdamW(manager, config.optim.beta1, config.optim.beta2, config.optim.eps);
@@ -154,8 +156,8 @@ public final class Trainer implements AutoCloseable {
 
     /** One optimiser step; returns the loss terms. */
     StepLoss trainStep(double lr, double weightDecay) {
-        // dropout masks come from libtorch's generator: seeding it per step makes resume exact
-        Engine.getInstance().setRandomSeed((int) (config.seed * 1_000_003L + step));
+        // dropout masks are a function of (seed, step, layer): resume is exact
+        dropoutMasks.reseed(config.seed, step);
         StepLoss loss;
         try (NDManager stepManager = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDList batch = data.next(stepManager);
