@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code univ bench}: speed measurements (run alone: two CPU-heavy processes on 2 cores slow each other ~10×). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Step.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -45,6 +45,49 @@ final class BenchCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "%-6d %-6d %-8d %-10.1f %-10.2f %-12.1f %-10.1f %.0f%% of %.0f%n",
                         r.size(), r.batch(), r.threads(), r.msPerStep(), r.pairsPerSecond(), r.gflopPerStep(),
                         r.gflops(), 100 * r.fractionOfPeak(), r.peakGflops());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "forward", mixinStandardHelpOptions = true, description = "Inference images/s of the backbone.")
+    static final class Forward implements Callable<Integer> {
+        @Option(names = "--size", defaultValue = "224") int size;
+        @Option(names = "--batch", defaultValue = "16") int batch;
+        @Option(names = "--steps", defaultValue = "10") int steps;
+        @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--weights", description = "weights (default: DeiT-Tiny from UNIV_SHARED, else random init)") Path weights;
+
+        @Override
+        public Integer call() {
+            Engines.threads(threads);
+            Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
+            System.out.printf(Locale.ROOT, "forward %d px, batch %d, %d threads: %.1f images/s%n", size, batch, threads,
+                    StepBenchmark.forwardImagesPerSecond(w, size, batch, steps, 2));
+            return 0;
+        }
+    }
+
+    @Command(name = "loop", mixinStandardHelpOptions = true,
+            description = "The full pre-training loop on real pairs (decoding + augmentation included) with memory use.")
+    static final class Loop implements Callable<Integer> {
+        @Option(names = "--config", defaultValue = "configs/pretrain-shared.yaml") Path config;
+        @Option(names = "--set", description = "config overrides, e.g. --set size=224") java.util.List<String> overrides = new java.util.ArrayList<>();
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--warmup", defaultValue = "5") int warmup;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            org.univ.train.PretrainConfig cfg = org.univ.train.PretrainConfig.load(config, overrides);
+            Engines.threads(cfg.threads);
+            org.univ.train.LoopBenchmark.Result r = org.univ.train.LoopBenchmark.run(cfg, steps, warmup);
+            if (json) {
+                System.out.println(new ObjectMapper().writeValueAsString(r.toMap()));
+            } else {
+                System.out.printf(Locale.ROOT, "%d steps of %d x %d px: %.2f pairs/s; RSS start %d MB, after warm-up %d MB,"
+                        + " end %d MB (growth %d MB), peak %d MB%n", r.steps(), cfg.batch, cfg.size, r.pairsPerSecond(),
+                        r.rssStartMb(), r.rssAfterWarmupMb(), r.rssEndMb(), r.rssEndMb() - r.rssAfterWarmupMb(), r.peakRssMb());
             }
             return 0;
         }

@@ -32,12 +32,12 @@ public record Batch(long epoch, int index, int height, int width, float[] rgb, f
 
     /** RGB images in {@code manager}: {@code [B, 3, H, W]}. */
     public NDArray rgb(NDManager manager) {
-        return manager.create(rgb, shape());
+        return org.univ.util.Tensors.fromFloats(manager, rgb, shape());
     }
 
     /** IR images in {@code manager}: {@code [B, 3, H, W]}. */
     public NDArray ir(NDManager manager) {
-        return manager.create(ir, shape());
+        return org.univ.util.Tensors.fromFloats(manager, ir, shape());
     }
 
     /** {@code [rgb, ir]} in {@code manager}. */

@@ -138,7 +138,7 @@ public final class SceneSet {
                 }
             }
         }
-        return manager.create(out, new Shape(indices.length, 3, height, width));
+        return org.univ.util.Tensors.fromFloats(manager, out, new Shape(indices.length, 3, height, width));
     }
 
     /** Masks {@code [B, H, W]} (int32) for the given indices, mirrored like {@link #images}. */

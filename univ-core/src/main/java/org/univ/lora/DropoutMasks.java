@@ -48,7 +48,9 @@ public final class DropoutMasks {
         }
         Shape shape = x.getShape();
         int call = calls.merge(layer, 1, Integer::sum) - 1;
-        ByteBuffer bits = draw(stepSeed, new Request(layer, call, Math.toIntExact(shape.size()), rate));
+        int n = Math.toIntExact(shape.size());
+        ByteBuffer bits = Tensors.staging(n); // reused: a direct buffer per mask would only be freed by a GC
+        draw(bits, stepSeed, new Request(layer, call, n, rate));
         NDArray mask;
         try (NDArray raw = x.getManager().create(bits, shape, DataType.UINT8)) { // 1 byte a value across JNI
             mask = raw.toType(x.getDataType(), false); // a new libtorch-owned tensor (see Tensors)
@@ -56,10 +58,10 @@ public final class DropoutMasks {
         return x.mul(mask);
     }
 
-    /** The 0/1 bytes of one mask: a pure function of (step seed, layer, call, size, rate). */
-    private static ByteBuffer draw(long stepSeed, Request r) {
+    /** Writes the 0/1 bytes of one mask into {@code bits}: a pure function of (step seed, layer, call, size, rate). */
+    private static void draw(ByteBuffer bits, long stepSeed, Request r) {
         int n = r.size();
-        ByteBuffer bits = ByteBuffer.allocateDirect(n).order(ByteOrder.LITTLE_ENDIAN);
+        bits.order(ByteOrder.LITTLE_ENDIAN);
         SplittableRandom rng = new SplittableRandom(stepSeed ^ (r.layer() * 0xBF58476D1CE4E5B9L)
                 ^ (r.call() * 0x94D049BB133111EBL));
         long threshold = (long) Math.floor((1.0 - r.rate()) * (1L << 32));
@@ -76,6 +78,5 @@ public final class DropoutMasks {
         for (; i < n; i++) {
             bits.put(i, (byte) ((rng.nextLong() >>> 32) < threshold ? 1 : 0));
         }
-        return bits;
     }
 }

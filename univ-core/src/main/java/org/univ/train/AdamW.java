@@ -34,6 +34,15 @@ public final class AdamW implements AutoCloseable {
         double bc1 = 1 - Math.pow(beta1, stepCount);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, stepCount));
         try (NDScope scope = new NDScope()) {
+            // the step's constants, made once and shared by every tensor (each Java scalar would be a JNI allocation)
+            NDArray b1 = constant(beta1);
+            NDArray oneMinusB1 = constant(1 - beta1);
+            NDArray b2 = constant(beta2);
+            NDArray oneMinusB2 = constant(1 - beta2);
+            NDArray invBc2Sqrt = constant(1 / bc2Sqrt);
+            NDArray epsilon = constant(eps);
+            NDArray stepSize = constant(lr / bc1);
+            NDArray decay = constant(1 - lr * weightDecay);
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray g = grads.get(e.getKey());
                 if (g == null) {
@@ -42,16 +51,19 @@ public final class AdamW implements AutoCloseable {
                 NDArray p = e.getValue().array();
                 NDArray m = moment(firstMoment, e.getKey(), p);
                 NDArray v = moment(secondMoment, e.getKey(), p);
-                double wd = p.getShape().dimension() <= 1 ? 0 : weightDecay;
-                if (wd != 0) {
-                    p.muli((float) (1 - lr * wd));
+                if (weightDecay != 0 && p.getShape().dimension() > 1) { // no decay for biases and other 1-D tensors
+                    p.muli(decay);
                 }
-                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) eps);
-                p.subi(m.div(denom).muli((float) (lr / bc1)));
+                m.muli(b1).addi(g.mul(oneMinusB1));
+                v.muli(b2).addi(g.square().muli(oneMinusB2));
+                NDArray denom = v.sqrt().muli(invBc2Sqrt).addi(epsilon);
+                p.subi(m.div(denom).muli(stepSize));
             }
         }
+    }
+
+    private NDArray constant(double value) {
+        return manager.full(new ai.djl.ndarray.types.Shape(), (float) value);
     }
 
     private NDArray moment(Map<String, NDArray> moments, String name, NDArray like) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.univ.data.CoAugment;
+import org.univ.data.ImageCache;
 import org.univ.data.IrScaling;
 import org.univ.data.PairIndex;
 import org.univ.data.PairLoader;
@@ -38,7 +39,9 @@ public final class PairBatches implements BatchSource {
         }
         return new PairBatches(PairLoader.builder().setIndex(index).setAugment(augment).setBatchSize(cfg.batch)
                 .optSeed(cfg.seed).optWorkers(cfg.data.workers).optPrefetch(cfg.data.prefetch)
-                .optSkipBad(cfg.data.skipBad).build());
+                .optSkipBad(cfg.data.skipBad)
+                .optCache(cfg.data.cacheMb < 0 ? ImageCache.defaultBudget() : new ImageCache(cfg.data.cacheMb << 20))
+                .build());
     }
 
     @Override

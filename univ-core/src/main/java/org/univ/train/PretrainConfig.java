@@ -57,6 +57,11 @@ public final class PretrainConfig {
         /** Background decoding threads (0 = decode on the training thread). */
         public int workers = 2;
         public int prefetch = 4;
+        /**
+         * Decoded-image cache in MB (-1: a quarter of the heap, at most 2 GiB; 0: off). It spares re-decoding
+         * PNGs every epoch; the resident memory grows by up to this much during the first epoch.
+         */
+        public long cacheMb = -1;
         /** 16-bit IR scaling: {@code minmax} (per image) or {@code LO:HI} (fixed raw range). */
         public String ir16bit = "minmax";
         public float[] rgbMean = {0.485f, 0.456f, 0.406f};

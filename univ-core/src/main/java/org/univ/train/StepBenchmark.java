@@ -77,6 +77,23 @@ public final class StepBenchmark {
         }
     }
 
+    /** Inference: images/s of one backbone forward (no gradient) on {@code batch} random images at {@code size} px. */
+    public static double forwardImagesPerSecond(Path weights, int size, int batch, int steps, int warmup) {
+        try (NDManager manager = NDManager.newBaseManager(); Backbone b = load(weights, manager)) {
+            NDArray images = manager.randomNormal(new Shape(batch, 3, size, size));
+            long start = 0;
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    start = System.nanoTime();
+                }
+                try (NDScope scope = new NDScope()) {
+                    b.forward(images).patchTokens().getFloat(0, 0, 0);
+                }
+            }
+            return (double) steps * batch / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
     private static Backbone load(Path teacher, NDManager manager) {
         if (teacher != null) {
             return Backbones.load(teacher, manager, true);

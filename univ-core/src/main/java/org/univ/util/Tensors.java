@@ -36,6 +36,38 @@ public final class Tensors {
         return x.maximum(scalar(x, value));
     }
 
+    private static final ThreadLocal<java.nio.ByteBuffer> STAGING = new ThreadLocal<>();
+
+    /**
+     * A libtorch-owned tensor with these values. The bytes pass through one reused direct buffer per thread:
+     * {@code manager.create(float[])} allocates a fresh direct buffer each call, which only a garbage collection
+     * frees — at 100 MB a training step that let the process grow by gigabytes.
+     */
+    public static NDArray fromFloats(ai.djl.ndarray.NDManager manager, float[] values, Shape shape) {
+        java.nio.ByteBuffer staging = staging(4L * values.length);
+        staging.asFloatBuffer().put(values);
+        return copyOut(manager, staging, shape, ai.djl.ndarray.types.DataType.FLOAT32);
+    }
+
+    /** As {@link #fromFloats} for bytes (e.g. 0/1 masks); the result has type UINT8. */
+    public static java.nio.ByteBuffer staging(long bytes) {
+        java.nio.ByteBuffer b = STAGING.get();
+        if (b == null || b.capacity() < bytes) {
+            b = java.nio.ByteBuffer.allocateDirect((int) Math.max(bytes, b == null ? 0 : 2L * b.capacity()))
+                    .order(java.nio.ByteOrder.nativeOrder());
+            STAGING.set(b);
+        }
+        b.clear();
+        b.limit((int) bytes);
+        return b;
+    }
+
+    /** A libtorch-owned copy of {@code staging}'s bytes as a tensor (the staging buffer may be reused at once). */
+    public static NDArray copyOut(ai.djl.ndarray.NDManager manager, java.nio.ByteBuffer staging, Shape shape,
+                                  ai.djl.ndarray.types.DataType type) {
+        return owned(manager.create(staging, shape, type));
+    }
+
     /** A libtorch-owned copy of a tensor made from Java data (so autograd may keep it after its wrapper closes). */
     public static NDArray owned(NDArray fromJava) {
         NDArray copy = fromJava.duplicate();
