@@ -71,14 +71,7 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     @Override
     public Module merged() {
         Conv2d plain = new Conv2d(manager, inChannels, outChannels, kernel, stride, padding, groups, bias != null);
-        try (NDArray d = delta()) {
-            NDArray w = weight.array().add(d.muli(scale));
-            plain.weight().copyFrom(w);
-            w.close();
-        }
-        if (bias != null) {
-            plain.bias().copyFrom(bias.array());
-        }
+        LoRAModule.foldInto(this, weight, bias, scale, plain.weight(), plain.bias());
         return plain;
     }
 }

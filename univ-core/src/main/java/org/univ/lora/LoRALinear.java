@@ -56,14 +56,7 @@ public final class LoRALinear extends Linear implements LoRAModule {
     @Override
     public Module merged() {
         Linear plain = new Linear(manager, inFeatures, outFeatures, bias != null);
-        try (NDArray d = delta()) {
-            NDArray w = weight.array().add(d.muli(scale));
-            plain.weight().copyFrom(w);
-            w.close();
-        }
-        if (bias != null) {
-            plain.bias().copyFrom(bias.array());
-        }
+        LoRAModule.foldInto(this, weight, bias, scale, plain.weight(), plain.bias());
         return plain;
     }
 }

@@ -27,6 +27,20 @@ public interface LoRAModule {
         return masks.apply(x, rate, layer);
     }
 
+    /**
+     * Writes {@code W + scale · ΔW} and the bias of the adapted layer into a plain layer's parameters
+     * (the merge step shared by Linear and Conv adapters).
+     */
+    static void foldInto(LoRAModule adapted, Parameter baseWeight, Parameter baseBias, float scale,
+                         Parameter plainWeight, Parameter plainBias) {
+        try (NDArray d = adapted.delta(); NDArray w = baseWeight.array().add(d.muli(scale))) {
+            plainWeight.copyFrom(w);
+        }
+        if (baseBias != null) {
+            plainBias.copyFrom(baseBias.array());
+        }
+    }
+
     /** {@code alpha/r}, divided by the keep probability when dropout was applied. */
     static float updateScale(float scale, float rate, boolean training) {
         return training && rate > 0 ? scale / (1f - rate) : scale;
