@@ -81,13 +81,9 @@ public class ConvViT extends Module implements Backbone {
         NDArray x = maps.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1); // [B, N, C3]
         x = child("patch_embed4", Linear.class).forward(x);
         x = x.add(positionEmbedding(grid[0], grid[1], x.getManager()));
-        NDArray attn = null;
-        Blocks blocks = child("blocks3", Blocks.class);
-        for (int i = 0; i < blocks.size(); i++) {
-            NDList out = blocks.get(i).forward(x);
-            x = out.get(0);
-            attn = out.get(1);                                     // [B, H, N, N]; the last block's is kept
-        }
+        NDList blocksOut = child("blocks3", Blocks.class).forwardAll(x);
+        x = blocksOut.get(0);
+        NDArray attn = blocksOut.get(1);                           // the last block's [B, H, N, N]
         NDArray patchTokens = child("norm", LayerNorm.class).forward(x); // [B, N, C3]
         return new BackboneOutput(patchTokens, attn, null, 0, grid[0], grid[1], List.of(stage1, stage2));
     }

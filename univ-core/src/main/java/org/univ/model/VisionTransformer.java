@@ -58,13 +58,9 @@ public class VisionTransformer extends Module implements Backbone {
         NDArray cls = clsToken.array().broadcast(b, 1, d);
         cls.attach(x.getManager());
         x = cls.concat(x, 1).add(positionEmbedding(grid[0], grid[1], x.getManager())); // [B, 1+N, D]
-        NDArray attn = null;
-        Blocks blocks = child("blocks", Blocks.class);
-        for (int i = 0; i < depth; i++) {
-            NDList out = blocks.get(i).forward(x);
-            x = out.get(0);
-            attn = out.get(1); // only the last block's survives the loop
-        }
+        NDList blocksOut = child("blocks", Blocks.class).forwardAll(x);
+        x = blocksOut.get(0);
+        NDArray attn = blocksOut.get(1);                                    // the last block's [B, H, 1+N, 1+N]
         x = child("norm", LayerNorm.class).forward(x);
         NDArray patchTokens = x.get(":, 1:, :");                            // [B, N, D]
         NDArray logits = null;
