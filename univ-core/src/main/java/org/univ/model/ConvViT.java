@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.univ.util.Scopes;
 import java.util.List;
 
 /**
@@ -103,14 +102,7 @@ public class ConvViT extends Module implements Backbone {
      * its bicubic resampling (align_corners = false) for any other grid, rectangular included.
      */
     public NDArray positionEmbedding(int gh, int gw, NDManager scope) {
-        int g = config.gridSize();
-        NDArray table = posEmbed.array();
-        if (gh == g && gw == g) {
-            return table;
-        }
-        NDArray out = Scopes.keep(() -> PositionEmbedding.resample(table, g, g, gh, gw));
-        out.attach(scope);
-        return out;
+        return PositionEmbedding.forGrid(posEmbed.array(), 0, config.gridSize(), gh, gw, scope);
     }
 
     @Override

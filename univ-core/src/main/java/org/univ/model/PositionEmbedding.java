@@ -1,5 +1,6 @@
 package org.univ.model;
 
+import org.univ.util.Scopes;
 import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -102,6 +103,23 @@ public final class PositionEmbedding {
 
     private static double cubic2(double x) {
         return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    }
+
+    /**
+     * A stored table {@code [1, P + g·g, D]} (P prefix entries such as CLS, kept as they are) for a grid of
+     * gh×gw tokens: the table itself when the grid is its own, else its bicubic resampling, attached to
+     * {@code scope} (temporaries closed at once).
+     */
+    public static NDArray forGrid(NDArray table, int prefixTokens, int g, int gh, int gw, NDManager scope) {
+        if (gh == g && gw == g) {
+            return table;
+        }
+        NDArray out = Scopes.keep(() -> {
+            NDArray grid = resample(table.get(":, " + prefixTokens + ":, :"), g, g, gh, gw);
+            return prefixTokens == 0 ? grid : table.get(":, :" + prefixTokens + ", :").concat(grid, 1);
+        });
+        out.attach(scope);
+        return out;
     }
 
     /**

@@ -3,7 +3,6 @@ package org.univ.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import org.univ.util.Scopes;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
@@ -73,15 +72,7 @@ public class VisionTransformer extends Module implements Backbone {
 
     /** {@code pos_embed} for a grid of gh×gw tokens, CLS entry kept, in {@code [1, 1+gh*gw, D]}. */
     public NDArray positionEmbedding(int gh, int gw, NDManager scope) {
-        int g = config.gridSize();
-        NDArray table = posEmbed.array();
-        if (gh == g && gw == g) {
-            return table;
-        }
-        NDArray out = Scopes.keep(() -> table.get(":, :1, :")
-                .concat(PositionEmbedding.resample(table.get(":, 1:, :"), g, g, gh, gw), 1));
-        out.attach(scope);
-        return out;
+        return PositionEmbedding.forGrid(posEmbed.array(), 1, config.gridSize(), gh, gw, scope);
     }
 
     @Override
