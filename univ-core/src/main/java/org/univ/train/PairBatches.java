@@ -25,7 +25,7 @@ public final class PairBatches implements BatchSource {
         List<String> roots = new ArrayList<>();
         cfg.data.roots.forEach(r -> roots.add(r.replace("${shared}", org.univ.util.SharedData.root().toString())));
         PairIndex index = PairIndex.open(roots.toArray(String[]::new));
-        CoAugment augment = CoAugment.builder().setSize(cfg.size)
+        CoAugment augment = CoAugment.builder().setSize(cfg.size, cfg.height())
                 .optCropScale(cfg.augment.cropMin, cfg.augment.cropMax)
                 .optCropRatioMode(CoAugment.CropRatioMode.parse(cfg.augment.cropRatio))
                 .optFlipProbability(cfg.augment.flip)

@@ -1,6 +1,9 @@
 package org.univ.train;
 
+import com.fasterxml.jackson.annotation.JsonGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,8 +36,12 @@ public final class PretrainConfig {
     public String teacherKey;
     public Data data = new Data();
     public Augment augment = new Augment();
-    /** Training side in pixels (square), a multiple of the patch. */
+    /** Training width in pixels, a multiple of the patch; YAML {@code size: 224} (square) or {@code size: 448x336}. */
+    @JsonIgnore
     public int size = 224;
+    /** Training height in pixels; 0 = square ({@link #size}). */
+    @JsonIgnore
+    public int height = 0;
     public int batch = 16;
     /** Steps to run; when 0, {@code epochs} × batches per epoch. */
     public long steps = 0;
@@ -49,6 +56,35 @@ public final class PretrainConfig {
     public int keepCheckpoints = 2;
     /** libtorch intra-op threads. */
     public int threads = 2;
+
+    @JsonSetter("size")
+    void setSize(JsonNode value) {
+        String text = value.asText().trim().toLowerCase(java.util.Locale.ROOT);
+        String[] sides = text.split("x");
+        try {
+            if (value.isInt()) {
+                size = value.intValue();
+                height = 0;
+            } else if (sides.length == 2) {
+                size = Integer.parseInt(sides[0].trim());
+                height = Integer.parseInt(sides[1].trim());
+            } else {
+                throw new NumberFormatException(text);
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException("size '" + value.asText() + "' must be a side in pixels (224) or WIDTHxHEIGHT (448x336)");
+        }
+    }
+
+    @JsonGetter("size")
+    public Object sizeValue() {
+        return height == 0 || height == size ? (Object) size : size + "x" + height;
+    }
+
+    /** Training height: {@link #height}, or {@link #size} when square. */
+    public int height() {
+        return height == 0 ? size : height;
+    }
 
     public static final class Data {
         /** {@code ROOT} or {@code ROOT:ids.txt}; layouts are detected per root. */
@@ -200,8 +236,8 @@ public final class PretrainConfig {
         if (data.roots == null || data.roots.isEmpty()) {
             throw new ConfigException("missing config key 'data.roots' (one or more folders of RGB/IR pairs)");
         }
-        if (size <= 0 || size % 16 != 0) {
-            throw new ConfigException("size " + size + " must be a positive multiple of 16");
+        if (size <= 0 || size % 16 != 0 || height() <= 0 || height() % 16 != 0) {
+            throw new ConfigException("size " + sizeValue() + " must be positive multiples of 16");
         }
         if (batch <= 0) {
             throw new ConfigException("batch must be > 0, got " + batch);

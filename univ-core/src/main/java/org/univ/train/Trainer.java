@@ -282,7 +282,7 @@ public final class Trainer implements AutoCloseable {
         meta.put("univ_role", "student");
         meta.put("univ_teacher", config.teacher);
         meta.put("univ_steps", Long.toString(step));
-        meta.put("univ_size", Integer.toString(config.size));
+        meta.put("univ_size", String.valueOf(config.sizeValue()));
         meta.put("univ_ir_mean", Float.toString(config.data.irMean));
         meta.put("univ_ir_std", Float.toString(config.data.irStd));
         Weights.save(student, file, meta);

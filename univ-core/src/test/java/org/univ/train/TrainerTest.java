@@ -246,6 +246,23 @@ class TrainerTest {
     }
 
     @Test
+    void sizeIsASideOrWidthByHeight() {
+        PretrainConfig square = PretrainConfig.parse("{teacher: t, data: {roots: [x]}, steps: 1, size: 112}", "c", List.of());
+        assertEquals(112, square.size);
+        assertEquals(112, square.height());
+        PretrainConfig wide = PretrainConfig.parse("{teacher: t, data: {roots: [x]}, steps: 1}", "c", List.of("size=448x336"));
+        assertEquals(448, wide.size);
+        assertEquals(336, wide.height());
+        assertTrue(wide.toYaml().contains("size: \"448x336\""), wide.toYaml());
+        assertEquals(336, PretrainConfig.parse(wide.toYaml(), "again", List.of()).height());
+        for (String bad : List.of("size=448x330", "size=big", "size=0")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> PretrainConfig.parse("{teacher: t, data: {roots: [x]}, steps: 1}", "c", List.of(bad)));
+            assertTrue(e.getMessage().contains("size"), e.getMessage());
+        }
+    }
+
+    @Test
     void schedulesAreThePlainFunctions() {
         assertEquals(0, Schedules.learningRate(1e-3, 1e-6, 10, 0, 100, true), 0);
         assertEquals(5e-4, Schedules.learningRate(1e-3, 1e-6, 10, 5, 100, true), 1e-15);
