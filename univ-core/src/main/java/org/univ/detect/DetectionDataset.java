@@ -357,6 +357,15 @@ public final class DetectionDataset {
         return categories.get(classIndex).id();
     }
 
+    /** The first {@code n} images (same classes, image ids kept), e.g. for a quick run or a benchmark. */
+    public DetectionDataset first(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("need at least one image, got " + n);
+        }
+        return new DetectionDataset(source + " (first " + n + ")", modality, categories,
+                samples.subList(0, Math.min(n, samples.size())), null);
+    }
+
     /** Objects over all images. */
     public int boxCount() {
         return samples.stream().mapToInt(s -> s.boxes().size()).sum();

@@ -146,9 +146,18 @@ public final class DetectionModel implements AutoCloseable {
     /** Detections for normalised inputs {@code [B, 3, height, width]} at the configured size, in input pixels. */
     public List<List<Detection>> detect(NDArray inputs) {
         try (NDScope scope = new NDScope()) {
-            DenseFeatures features = detector.standardize(DenseFeatures.of(backbone.forward(inputs)));
-            return decoder.decode(detector.forward(features), detector.stride(), config.width(), config.height());
+            return decode(headOutput(inputs));
         }
+    }
+
+    /** Backbone, standardisation and head on normalised inputs {@code [B, 3, height, width]} (arrays join the scope). */
+    public CenterNetHead.HeadOutput headOutput(NDArray inputs) {
+        return detector.forward(detector.standardize(DenseFeatures.of(backbone.forward(inputs))));
+    }
+
+    /** Head maps of inputs at the configured size → detections in input pixels. */
+    public List<List<Detection>> decode(CenterNetHead.HeadOutput out) {
+        return decoder.decode(out, detector.stride(), config.width(), config.height());
     }
 
     /** COCO results for every image of a dataset (images decoded here). */
