@@ -1,7 +1,5 @@
 package org.univ.detect;
 
-import org.univ.downstream.Modality;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,6 +25,7 @@ import org.univ.data.ImageHeader;
 import org.univ.data.PairIndex;
 import org.univ.data.PairLayout;
 import org.univ.data.RootSpec;
+import org.univ.downstream.Modality;
 import org.univ.eval.CocoBox;
 import org.univ.eval.CocoGroundTruth;
 import org.univ.io.AtomicFiles;

@@ -1,13 +1,12 @@
 package org.univ.detect;
 
-import org.univ.downstream.Modality;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.univ.data.ImageDecoder;
 import org.univ.data.Images;
 import org.univ.data.Images.Planes;
 import org.univ.data.IrScaling;
+import org.univ.downstream.Modality;
 import org.univ.model.ModelConfig;
 
 /**

@@ -1,7 +1,5 @@
 package org.univ.detect;
 
-import org.univ.downstream.Modality;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import org.univ.data.Images.Planes;
 import org.univ.downstream.DenseFeatures;
+import org.univ.downstream.Modality;
 import org.univ.eval.CocoDetection;
 import org.univ.eval.CocoGroundTruth;
 import org.univ.io.CheckpointException;

@@ -1,7 +1,5 @@
 package org.univ.detect;
 
-import org.univ.downstream.Modality;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -12,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.TestModels;
 import org.univ.data.RootSpec;
+import org.univ.downstream.Modality;
 import org.univ.eval.CocoDetection;
 import org.univ.eval.CocoResult;
 import org.univ.model.VisionTransformer;
