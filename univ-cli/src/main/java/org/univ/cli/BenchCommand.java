@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code univ bench}: speed measurements (run alone: two CPU-heavy processes on 2 cores slow each other ~10×). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class})
+        subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class, BenchCommand.Det.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -64,6 +64,44 @@ final class BenchCommand implements Runnable {
             Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
             System.out.printf(Locale.ROOT, "forward %d px, batch %d, %d threads: %.1f images/s%n", size, batch, threads,
                     StepBenchmark.forwardImagesPerSecond(w, size, batch, steps, 2));
+            return 0;
+        }
+    }
+
+    @Command(name = "det", mixinStandardHelpOptions = true,
+            description = "Detection speed: inference images/s (frozen backbone + head + decoding) and head-training"
+                    + " steps/s from cached features and with online features.")
+    static final class Det implements Callable<Integer> {
+        @Option(names = "--inference-size", defaultValue = "640x480") String inferenceSize;
+        @Option(names = "--size", defaultValue = "448x336", description = "training input WxH") String size;
+        @Option(names = "--batch", defaultValue = "16") int batch;
+        @Option(names = "--steps", defaultValue = "10") int steps;
+        @Option(names = "--warmup", defaultValue = "2") int warmup;
+        @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--weights", description = "backbone (default: DeiT-Tiny from UNIV_SHARED, else random init)") Path weights;
+        @Option(names = "--data", description = "YOLO root (default: MSRS from UNIV_SHARED, else generated scenes)") String data;
+        @Option(names = "--json", description = "one JSON line instead of a table") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Engines.threads(threads);
+            Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
+            String d = data != null ? data : SharedData.find("data/msrs").map(Path::toString).orElse(null);
+            int[] train = org.univ.detect.DetectionConfig.parseSize(size);
+            int[] infer = org.univ.detect.DetectionConfig.parseSize(inferenceSize);
+            org.univ.detect.DetectionConfig cfg = org.univ.detect.DetectionConfig.builder().optSize(train[0], train[1])
+                    .optBatch(batch).build();
+            org.univ.detect.DetectionBenchmark.Result r = org.univ.detect.DetectionBenchmark.run(w, d, infer[0], infer[1],
+                    cfg, steps, warmup);
+            if (json) {
+                System.out.println(new ObjectMapper().writeValueAsString(r.toMap()));
+            } else {
+                System.out.printf(Locale.ROOT, "inference %s, batch %d, %d threads: %.2f images/s%n", inferenceSize, batch,
+                        threads, r.imagesPerSecond());
+                System.out.printf(Locale.ROOT, "feature cache %s: %.2f images/s%n", size, r.cacheImagesPerSecond());
+                System.out.printf(Locale.ROOT, "head training %s, batch %d: %.2f steps/s cached, %.2f steps/s online%n",
+                        size, batch, r.cachedStepsPerSecond(), r.onlineStepsPerSecond());
+            }
             return 0;
         }
     }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.eval.CocoDetection;
+import org.univ.eval.CocoGroundTruth;
 import picocli.CommandLine;
 
 class DetCommandTest {
@@ -77,5 +79,73 @@ class DetCommandTest {
         assertTrue(r.err().contains("other.json") && r.err().contains("image 42"), r.err());
         assertNotEquals(0, run("eval", "--gt", dir.resolve("gt.json").toString()).code()); // --dt missing
         assertEquals(0, run().code()); // the group alone prints its usage
+    }
+
+    /** train → predict → eval (with the head, and from the written COCO files) on generated scenes. */
+    @Test
+    void trainPredictAndEvaluateAHead() throws Exception {
+        Path[] backbones = TransferCommandTest.tinyBackbones(dir);
+        Path data = TransferCommandTest.scenes(dir);
+        Path out = dir.resolve("run");
+        TransferCommandTest.Run train = TransferCommandTest.run(new DetCommand(), "train", "--backbone",
+                backbones[0].toString(), "--modality", "ir", "--data", data + ":train.txt", "--val", data + ":val.txt",
+                "--size", "64x48", "--freeze", "--seed", "3", "--set", "iterations=6", "--set", "batch=4", "--set",
+                "channels=16", "--out", out.toString(), "--no-progress");
+        assertEquals(0, train.code(), train.out());
+        for (String f : new String[] {"head.safetensors", "det_config.yaml", "metrics.jsonl", "gt.json", "dt.json",
+                "summary.json"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertEquals(6, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(new ObjectMapper().readTree(out.resolve("metrics.jsonl").toFile()).has("loss_focal"));
+        assertTrue(train.out().contains("Average Precision"), train.out());
+        // the gt/dt files written by train score like the head run again on the same data
+        Run fromFiles = run("eval", "--gt", out.resolve("gt.json").toString(), "--dt", out.resolve("dt.json").toString(),
+                "--json");
+        assertEquals(0, fromFiles.code(), fromFiles.err());
+        TransferCommandTest.Run withHead = TransferCommandTest.run(new DetCommand(), "eval", "--head",
+                out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--data",
+                data + ":val.txt", "--json");
+        assertEquals(0, withHead.code(), withHead.out());
+        JsonNode a = new ObjectMapper().readTree(fromFiles.out());
+        JsonNode b = new ObjectMapper().readTree(withHead.out().substring(withHead.out().indexOf('{')));
+        assertEquals(a.get("AP").asDouble(), b.get("AP").asDouble(), 1e-4);
+        assertEquals(4, a.get("images").asInt());
+
+        Path pictures = dir.resolve("pred");
+        TransferCommandTest.Run predict = TransferCommandTest.run(new DetCommand(), "predict", "--head",
+                out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--images",
+                data.resolve("ir").toString(), "--out", pictures.toString(), "--min-score", "0");
+        assertEquals(0, predict.code(), predict.out());
+        assertTrue(Files.exists(pictures.resolve("img011.png")));
+        assertEquals(64, javax.imageio.ImageIO.read(pictures.resolve("img011.png").toFile()).getWidth());
+        java.util.List<CocoDetection> dets = CocoDetection.read(pictures.resolve("detections.json"));
+        assertTrue(dets.stream().allMatch(d -> d.imageId() >= 1 && d.imageId() <= 12));
+        assertTrue(Files.readString(pictures.resolve("images.json")).contains("img000.png"));
+
+        // a head with other classes than the data is refused, naming both
+        Files.writeString(data.resolve("labels/classes.txt"), "0 square\n1 bar\n2 extra\n");
+        TransferCommandTest.Run mismatch = TransferCommandTest.run(new DetCommand(), "eval", "--head",
+                out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--data",
+                data + ":val.txt");
+        assertNotEquals(0, mismatch.code());
+        // neither mode complete: a usage error
+        assertNotEquals(0, run("eval", "--head", out.resolve("head.safetensors").toString()).code());
+        assertNotEquals(0, run("eval", "--gt", out.resolve("gt.json").toString(), "--head", "x").code());
+        assertEquals(4, CocoGroundTruth.read(out.resolve("gt.json")).imageIds().size());
+    }
+
+    @Test
+    void benchDetRunsOnATinyModel() throws Exception {
+        Path[] backbones = TransferCommandTest.tinyBackbones(dir);
+        Path data = TransferCommandTest.scenes(dir);
+        TransferCommandTest.Run r = TransferCommandTest.run(new BenchCommand(), "det", "--weights",
+                backbones[0].toString(), "--data", data.toString(), "--inference-size", "64x48", "--size", "64x48",
+                "--batch", "2", "--steps", "2", "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.out());
+        JsonNode j = new ObjectMapper().readTree(r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        for (String k : new String[] {"inference_images_per_s", "cached_steps_per_s", "online_steps_per_s"}) {
+            assertTrue(j.get(k).asDouble() > 0, k);
+        }
     }
 }

@@ -30,6 +30,16 @@ public final class AdamW implements AutoCloseable {
 
     /** One update of every parameter that has a gradient in {@code grads}. */
     public void step(Map<String, Parameter> params, Map<String, NDArray> grads, double lr, double weightDecay) {
+        step(params, grads, lr, weightDecay, null);
+    }
+
+    /**
+     * As {@link #step(Map, Map, double, double)} with a learning-rate multiplier per parameter (layer-wise lr decay,
+     * a slower backbone): parameter {@code n} uses {@code lr · lrScale.get(n)} for both the step and the decoupled
+     * decay, as a PyTorch parameter group with its own lr; names absent from {@code lrScale} (or a null map) use 1.
+     */
+    public void step(Map<String, Parameter> params, Map<String, NDArray> grads, double lr, double weightDecay,
+                     Map<String, Double> lrScale) {
         stepCount++;
         double bc1 = 1 - Math.pow(beta1, stepCount);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, stepCount));
@@ -41,23 +51,25 @@ public final class AdamW implements AutoCloseable {
             NDArray oneMinusB2 = constant(1 - beta2);
             NDArray invBc2Sqrt = constant(1 / bc2Sqrt);
             NDArray epsilon = constant(eps);
-            NDArray stepSize = constant(lr / bc1);
-            NDArray decay = constant(1 - lr * weightDecay);
+            Map<Double, NDArray[]> perScale = new LinkedHashMap<>(); // scale → {step size, decay factor}
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray g = grads.get(e.getKey());
                 if (g == null) {
                     continue;
                 }
+                double scale = lrScale == null ? 1.0 : lrScale.getOrDefault(e.getKey(), 1.0);
+                NDArray[] c = perScale.computeIfAbsent(scale, sc -> new NDArray[] {
+                        constant(lr * sc / bc1), constant(1 - lr * sc * weightDecay)});
                 NDArray p = e.getValue().array();
                 NDArray m = moment(firstMoment, e.getKey(), p);
                 NDArray v = moment(secondMoment, e.getKey(), p);
                 if (weightDecay != 0 && p.getShape().dimension() > 1) { // no decay for biases and other 1-D tensors
-                    p.muli(decay);
+                    p.muli(c[1]);
                 }
                 m.muli(b1).addi(g.mul(oneMinusB1));
                 v.muli(b2).addi(g.square().muli(oneMinusB2));
                 NDArray denom = v.sqrt().muli(invBc2Sqrt).addi(epsilon);
-                p.subi(m.div(denom).muli(stepSize));
+                p.subi(m.div(denom).muli(c[0]));
             }
         }
     }

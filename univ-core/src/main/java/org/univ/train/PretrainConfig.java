@@ -204,8 +204,8 @@ public final class PretrainConfig {
         return sb.toString();
     }
 
-    /** {@code a.b.c=value}: the value is parsed as YAML (numbers, booleans, lists like [x, y]). */
-    static void set(ObjectNode root, String assignment) {
+    /** {@code a.b.c=value}: the value is parsed as YAML (numbers, booleans, lists like [x, y]); shared by every YAML config. */
+    public static void set(ObjectNode root, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
             throw new ConfigException("--set needs key=value, got '" + assignment + "'");

@@ -1,0 +1,111 @@
+package org.univ.detect;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.univ.data.Images.Planes;
+import org.univ.io.AtomicFiles;
+
+/**
+ * Pictures of detections: the image (grey IR shown as grey RGB) with one coloured rectangle per box (a fixed colour
+ * per class), labelled with the class name and score; ground-truth boxes, when given, as thin white outlines.
+ */
+public final class BoxPainter {
+    /** Distinct, colour-blind-friendly class colours (Okabe–Ito), repeated for more classes. */
+    private static final Color[] COLOURS = {new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 158, 115),
+        new Color(240, 228, 66), new Color(0, 114, 178), new Color(213, 94, 0), new Color(204, 121, 167)};
+
+    private BoxPainter() {}
+
+    public static Color colour(int classIndex) {
+        return COLOURS[Math.floorMod(classIndex, COLOURS.length)];
+    }
+
+    /** Planes in [0, 1] (1 grey or 3 RGB) as an 8-bit RGB image. */
+    public static BufferedImage toImage(Planes p) {
+        BufferedImage img = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_INT_RGB);
+        int plane = p.width() * p.height();
+        float[] d = p.data();
+        for (int y = 0; y < p.height(); y++) {
+            for (int x = 0; x < p.width(); x++) {
+                int i = y * p.width() + x;
+                int r = byteOf(d[i]);
+                int g = p.channels() == 1 ? r : byteOf(d[plane + i]);
+                int b = p.channels() == 1 ? r : byteOf(d[2 * plane + i]);
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    private static int byteOf(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
+    /**
+     * Draws detections scoring at least {@code minScore} (and the ground truth, may be null) onto a copy of the image.
+     */
+    public static BufferedImage draw(Planes image, List<Detection> detections, List<String> classNames, double minScore,
+                                     List<DetectionDataset.Box> truth) {
+        BufferedImage img = toImage(image);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        float line = Math.max(1.5f, img.getWidth() / 320f);
+        if (truth != null) {
+            g.setColor(new Color(255, 255, 255, 200));
+            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+            for (DetectionDataset.Box b : truth) {
+                g.drawRect((int) Math.round(b.x1()), (int) Math.round(b.y1()), (int) Math.round(b.width()),
+                        (int) Math.round(b.height()));
+            }
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(10, img.getHeight() / 40)));
+        FontMetrics fm = g.getFontMetrics();
+        // lowest scores first, so the best boxes end up on top
+        List<Detection> shown = detections.stream().filter(d -> d.score() >= minScore)
+                .sorted((a, b) -> Double.compare(a.score(), b.score())).toList();
+        for (Detection d : shown) {
+            Color c = colour(d.classIndex());
+            int x = (int) Math.round(d.x1());
+            int y = (int) Math.round(d.y1());
+            g.setColor(c);
+            g.setStroke(new BasicStroke(line));
+            g.drawRect(x, y, (int) Math.round(d.width()), (int) Math.round(d.height()));
+            String name = d.classIndex() < classNames.size() ? classNames.get(d.classIndex()) : "class " + d.classIndex();
+            String label = String.format(Locale.ROOT, "%s %.2f", name, d.score());
+            int tw = fm.stringWidth(label) + 4;
+            int th = fm.getAscent() + 2;
+            int ty = Math.max(0, y - th);
+            int tx = Math.max(0, Math.min(x, img.getWidth() - tw)); // keep the label inside the picture
+            g.fillRect(tx, ty, tw, th);
+            g.setColor(Color.BLACK);
+            g.drawString(label, tx + 2, ty + fm.getAscent());
+        }
+        g.dispose();
+        return img;
+    }
+
+    /** Writes a picture as PNG (atomically). */
+    public static void writePng(BufferedImage img, Path file) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", bytes)) {
+                throw new IllegalStateException("no PNG encoder in this JVM (needed for " + file + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+}
