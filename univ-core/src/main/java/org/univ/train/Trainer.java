@@ -1,11 +1,9 @@
 package org.univ.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,6 +25,7 @@ import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
 import org.univ.model.Parameter;
 import org.univ.model.Weights;
+import org.univ.util.ThreadAutograd;
 
 /**
  * UNIV pre-training (METHOD §2–6). One step: teacher forward on the RGB images without gradient →
@@ -195,7 +194,7 @@ public final class Trainer implements AutoCloseable {
             NDArray ir = batch.get(1);                                        // [B, 3, S, S]
             long b = rgb.getShape().get(0);
             BackboneOutput t = teacher.forward(rgb);                          // no grad outside a collector
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            try (ThreadAutograd collector = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
                 BackboneOutput s = student.forward(rgb.concat(ir, 0));        // [2B, N, D]
                 NDArray studentRgb = s.patchTokens().get("0:" + b);
                 NDArray studentIr = s.patchTokens().get(b + ":");
