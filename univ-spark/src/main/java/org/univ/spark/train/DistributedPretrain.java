@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.univ.data.DataException;
+import org.univ.data.ImageException;
 import org.univ.io.AtomicFiles;
 import org.univ.spark.Barrier;
 import org.univ.spark.collective.Tracker;
@@ -36,7 +38,7 @@ import org.univ.train.TrainCheckpoint;
  * <p>Faults: when a task or executor dies, the stage fails as a whole (barrier); the driver waits until its tasks
  * are gone, starts a new tracker and resubmits the stage, which resumes from the newest checkpoint — up to
  * {@code maxRestarts} times. Training is deterministic, so the run ends with the weights of an uninterrupted one.
- * A non-finite loss or a config error is not retried (it would recur).
+ * A non-finite loss, a config error or unusable data is not retried (it would recur).
  */
 public final class DistributedPretrain {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedPretrain.class);
@@ -85,6 +87,8 @@ public final class DistributedPretrain {
         for (int attempt = 0; ; attempt++) {
             boolean fromCheckpoint = (resume || attempt > 0) && hasCheckpoint();
             String group = "univ-pretrain-" + System.identityHashCode(this) + "-" + attempt;
+            TaskFailures failures = new TaskFailures();
+            sc.sc().addSparkListener(failures);
             try (Tracker tracker = Tracker.start(host, workers, collectiveTimeoutSeconds);
                  MetricsTail tail = progress == null ? null : new MetricsTail(runDir.resolve("metrics.jsonl"), config, progress)) {
                 PretrainWorker task = new PretrainWorker(config, runDir, workers, tracker.workerArgs(),
@@ -106,19 +110,20 @@ public final class DistributedPretrain {
                 if (deterministic != null) {
                     throw new IllegalStateException(deterministic, e);
                 }
+                awaitTasksGone(sc, group);
+                String cause = failures.rootCause(taskFailure(e), 2000);
                 if (attempt >= maxRestarts) {
                     throw new IllegalStateException("pre-training failed " + (attempt + 1) + " times (--max-restarts "
-                            + maxRestarts + "); last failure: " + e.getMessage(), e);
+                            + maxRestarts + "); last failure: " + cause + "; resume later with --resume " + runDir, e);
                 }
-                LOG.warn("attempt {} failed ({}); restarting from the newest checkpoint in {}", attempt + 1,
-                        firstLine(e.getMessage()), runDir.resolve("checkpoints"));
+                LOG.warn("attempt {} failed ({}); restarting from the newest checkpoint in {}", attempt + 1, cause,
+                        runDir.resolve("checkpoints"));
                 if (progress != null) {
-                    progress.accept("attempt " + (attempt + 1) + " failed: " + firstLine(e.getMessage())
-                            + " — restarting from the newest checkpoint");
+                    progress.accept("attempt " + (attempt + 1) + " failed: " + cause + " — restarting from the newest checkpoint");
                 }
-                awaitTasksGone(sc, group);
             } finally {
                 sc.clearJobGroup();
+                sc.sc().removeSparkListener(failures);
             }
         }
     }
@@ -173,12 +178,13 @@ public final class DistributedPretrain {
     /** The message of a failure that a restart would only repeat, or null. */
     static String deterministicCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof NonFiniteLossException || t instanceof ConfigException) {
+            if (t instanceof NonFiniteLossException || t instanceof ConfigException || t instanceof DataException) {
                 return t.getMessage();
             }
         }
         String text = String.valueOf(e.getMessage());
-        for (Class<?> c : List.of(NonFiniteLossException.class, ConfigException.class)) {
+        for (Class<?> c : List.of(NonFiniteLossException.class, ConfigException.class, DataException.class,
+                ImageException.class)) {
             int at = text.indexOf(c.getName() + ": ");
             if (at >= 0) { // Spark reports executor exceptions as text
                 return firstLine(text.substring(at + c.getName().length() + 2));
@@ -232,6 +238,12 @@ public final class DistributedPretrain {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What failed in a task: Spark's job-failure text names the stage first and the task's exception on the next line. */
+    static String taskFailure(Throwable e) {
+        List<String> lines = String.valueOf(e.getMessage()).strip().lines().filter(l -> !l.isBlank()).limit(2).toList();
+        return lines.isEmpty() ? e.toString() : lines.get(lines.size() - 1).strip();
     }
 
     static String firstLine(String s) {

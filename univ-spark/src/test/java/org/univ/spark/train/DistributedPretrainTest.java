@@ -151,6 +151,16 @@ class DistributedPretrainTest {
         assertTrue(uneven.getMessage().contains("multiple of --workers"), uneven.getMessage());
     }
 
+    @Test
+    void aNonFiniteLossStopsEveryWorkerAtTheSameStepWithoutRestarting() {
+        PretrainConfig cfg = PretrainConfig.parse(config(dir.resolve("nan"), "0").toYaml(), "test",
+                List.of("optim.lr=1.0e+30", "optim.warmup_steps=0", "optim.clip=0"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> DistributedPretrain.builder().setConfig(cfg)
+                .setWorkers(2).optMaxRestarts(3).optCollectiveTimeout(60).build().run(LocalSpark.context()));
+        assertTrue(e.getMessage().startsWith("loss is not finite at step "), e.getMessage());
+        assertTrue(lines(dir.resolve("nan/metrics.jsonl")).size() < STEPS);
+    }
+
     static List<String> lines(Path f) {
         try {
             return Files.readAllLines(f);
