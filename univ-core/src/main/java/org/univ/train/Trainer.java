@@ -193,15 +193,15 @@ public final class Trainer implements AutoCloseable {
             NDArray rgb = batch.get(0);                                       // [B, 3, S, S]
             NDArray ir = batch.get(1);                                        // [B, 3, S, S]
             long b = rgb.getShape().get(0);
-            BackboneOutput t = teacher.forward(rgb);                          // no grad outside a collector
-            try (ThreadAutograd collector = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
+            BackboneOutput t = teacher.forward(rgb);                          // frozen: records no graph
+            try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
                 BackboneOutput s = student.forward(rgb.concat(ir, 0));        // [2B, N, D]
                 NDArray studentRgb = s.patchTokens().get("0:" + b);
                 NDArray studentIr = s.patchTokens().get(b + ":");
                 UnivObjective.Terms terms = objective.compute(t, studentIr, studentRgb);
                 StepLoss loss = new StepLoss(terms.total().getFloat(), terms.irPccl().getFloat(), terms.rgbTerm().getFloat());
                 if (loss.finite()) { // a non-finite loss stops the run after the reducer (all workers together)
-                    collector.backward(terms.total());
+                    autograd.backward(terms.total());
                 }
                 return loss;
             }
