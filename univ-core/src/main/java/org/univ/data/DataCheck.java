@@ -1,6 +1,7 @@
 package org.univ.data;
 
 import java.awt.image.BufferedImage;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,61 @@ public final class DataCheck {
     private DataCheck() {}
 
     /** A pair whose IR image has a different size than its RGB image. */
-    public record SizeMismatch(String id, int rgbWidth, int rgbHeight, int irWidth, int irHeight) {}
+    public record SizeMismatch(String id, int rgbWidth, int rgbHeight, int irWidth, int irHeight) implements Serializable {}
 
     /** A file the decoder refused, with its message. */
-    public record Unreadable(String file, String message) {}
+    public record Unreadable(String file, String message) implements Serializable {}
+
+    /**
+     * What the image headers of some pairs of one root say. Partial results (e.g. of parallel workers over
+     * consecutive slices of a root's pairs) add up with {@link #plus}; lists keep pair order.
+     */
+    public record Headers(Map<String, Integer> rgbFormats, Map<String, Integer> irFormats,
+                          List<SizeMismatch> sizeMismatches, List<Unreadable> unreadable) implements Serializable {
+        public Headers {
+            rgbFormats = new TreeMap<>(rgbFormats);
+            irFormats = new TreeMap<>(irFormats);
+            sizeMismatches = List.copyOf(sizeMismatches);
+            unreadable = List.copyOf(unreadable);
+        }
+
+        public static final Headers NONE = new Headers(Map.of(), Map.of(), List.of(), List.of());
+
+        /** Reads the headers of {@code pairs} (decodes them fully when {@code decode}). */
+        public static Headers of(List<Pair> pairs, boolean decode) {
+            Map<String, Integer> rgbFormats = new TreeMap<>();
+            Map<String, Integer> irFormats = new TreeMap<>();
+            List<SizeMismatch> mismatches = new ArrayList<>();
+            List<Unreadable> unreadable = new ArrayList<>();
+            for (Pair p : pairs) {
+                ImageHeader rgb = header(p.rgbPath(), decode, unreadable);
+                ImageHeader ir = header(p.irPath(), decode, unreadable);
+                if (rgb != null) {
+                    rgbFormats.merge(rgb.format().label(), 1, Integer::sum);
+                }
+                if (ir != null) {
+                    irFormats.merge(ir.format().label(), 1, Integer::sum);
+                }
+                if (rgb != null && ir != null && (rgb.width() != ir.width() || rgb.height() != ir.height())) {
+                    mismatches.add(new SizeMismatch(p.id(), rgb.width(), rgb.height(), ir.width(), ir.height()));
+                }
+            }
+            return new Headers(rgbFormats, irFormats, mismatches, unreadable);
+        }
+
+        /** These pairs' facts followed by {@code later}'s. */
+        public Headers plus(Headers later) {
+            Map<String, Integer> rgb = new TreeMap<>(rgbFormats);
+            Map<String, Integer> ir = new TreeMap<>(irFormats);
+            later.rgbFormats.forEach((k, v) -> rgb.merge(k, v, Integer::sum));
+            later.irFormats.forEach((k, v) -> ir.merge(k, v, Integer::sum));
+            List<SizeMismatch> mismatches = new ArrayList<>(sizeMismatches);
+            mismatches.addAll(later.sizeMismatches);
+            List<Unreadable> bad = new ArrayList<>(unreadable);
+            bad.addAll(later.unreadable);
+            return new Headers(rgb, ir, mismatches, bad);
+        }
+    }
 
     /** Everything known about one root. Formats map a label such as {@code 16-bit grey} to a file count. */
     public record RootReport(String root, String ids, String layout, boolean usable, int pairs,
@@ -42,23 +94,15 @@ public final class DataCheck {
     }
 
     public static RootReport check(RootScan scan, boolean decode) {
-        Map<String, Integer> rgbFormats = new TreeMap<>();
-        Map<String, Integer> irFormats = new TreeMap<>();
-        List<SizeMismatch> mismatches = new ArrayList<>();
-        List<Unreadable> unreadable = new ArrayList<>();
-        for (Pair p : scan.pairs()) {
-            ImageHeader rgb = header(p.rgbPath(), decode, unreadable);
-            ImageHeader ir = header(p.irPath(), decode, unreadable);
-            if (rgb != null) {
-                rgbFormats.merge(rgb.format().label(), 1, Integer::sum);
-            }
-            if (ir != null) {
-                irFormats.merge(ir.format().label(), 1, Integer::sum);
-            }
-            if (rgb != null && ir != null && (rgb.width() != ir.width() || rgb.height() != ir.height())) {
-                mismatches.add(new SizeMismatch(p.id(), rgb.width(), rgb.height(), ir.width(), ir.height()));
-            }
-        }
+        return report(scan, Headers.of(scan.pairs(), decode));
+    }
+
+    /** The report of one root from its scan and the headers of all its pairs (read here or by parallel workers). */
+    public static RootReport report(RootScan scan, Headers headers) {
+        Map<String, Integer> rgbFormats = headers.rgbFormats();
+        Map<String, Integer> irFormats = headers.irFormats();
+        List<SizeMismatch> mismatches = headers.sizeMismatches();
+        List<Unreadable> unreadable = headers.unreadable();
         List<String> problems = new ArrayList<>(scan.problems());
         if (!unreadable.isEmpty()) {
             problems.add(unreadable.size() + " unreadable files, e.g. " + unreadable.get(0).file() + ": "

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Workers decode and augment whole batches ahead, at most {@code prefetch} batches in flight; results are
  *       handed out in order. Loader threads build float buffers only; NDArrays are made by {@link Batch} on the
  *       caller's thread.</li>
+ *   <li>Data-parallel training ({@link Builder#optShard}): loader {@code i} of {@code n} yields the i-th of n equal
+ *       slices of every batch (order positions {@code [kB + iB/n, kB + (i+1)B/n)}); epochs, positions and sample
+ *       randomness are those of the whole batch, so the n loaders together yield exactly one loader's batches.</li>
  *   <li>Bad files: by default the first decoding failure is rethrown by {@code next()} as an {@link ImageException}
  *       naming the file. With {@code skipBad}, a bad pair is logged once, listed in {@link #badPairs()} and
  *       {@link Batch#skipped()}, and the batch takes the next pairs of the epoch order instead (wrapping around),
@@ -81,6 +84,8 @@ public final class PairLoader implements AutoCloseable {
     private final CoAugment augment;
     private final ImageCache cache;
     private final int batchSize;
+    private final int shardIndex;
+    private final int shardCount;
     private final long seed;
     private final boolean shuffle;
     private final boolean dropLast;
@@ -100,6 +105,8 @@ public final class PairLoader implements AutoCloseable {
         augment = b.augment;
         cache = b.cache != null ? b.cache : ImageCache.defaultBudget();
         batchSize = b.batchSize;
+        shardIndex = b.shardIndex;
+        shardCount = b.shardCount;
         seed = b.seed;
         shuffle = b.shuffle;
         dropLast = b.dropLast;
@@ -136,8 +143,14 @@ public final class PairLoader implements AutoCloseable {
         return batchesPerEpoch;
     }
 
+    /** The batch size B (of the whole batch, also when this loader yields one shard of it). */
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Pairs per {@link #next()}: B, or B / shard count for a shard. */
+    public int shardSize() {
+        return batchSize / shardCount;
     }
 
     public long seed() {
@@ -245,12 +258,12 @@ public final class PairLoader implements AutoCloseable {
         }
     }
 
-    /** Builds batch {@code p}: the first B readable pairs from its place in the epoch order. */
+    /** Builds batch {@code p} (or this loader's shard of it): the first readable pairs from its place in the epoch order. */
     Batch build(Position p) {
         int[] order = epochOrder(p.epoch());
         int n = order.length;
-        int start = p.batch() * batchSize;
-        int want = Math.min(batchSize, n - start);
+        int start = p.batch() * batchSize + shardIndex * shardSize();
+        int want = Math.min(shardSize(), n - start);
         int len = augment.sampleLength();
         float[] rgb = new float[want * len];
         float[] ir = new float[want * len];
@@ -340,6 +353,8 @@ public final class PairLoader implements AutoCloseable {
         private PairIndex index;
         private CoAugment augment;
         private int batchSize;
+        private int shardIndex;
+        private int shardCount = 1;
         private long seed;
         private int workers = 2;
         private int prefetch;
@@ -366,6 +381,19 @@ public final class PairLoader implements AutoCloseable {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + b);
             }
             batchSize = b;
+            return this;
+        }
+
+        /**
+         * Yield shard {@code index} of {@code count} equal shards of every batch (data-parallel training); the batch
+         * size must be a multiple of {@code count} and drop-last on. Default: the whole batch (0 of 1).
+         */
+        public Builder optShard(int index, int count) {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException("shard " + index + " of " + count + ": need 0 <= index < count");
+            }
+            shardIndex = index;
+            shardCount = count;
             return this;
         }
 
@@ -431,6 +459,10 @@ public final class PairLoader implements AutoCloseable {
             }
             if (index.size() == 0) {
                 throw new DataException("the pair index is empty: nothing to load");
+            }
+            if (batchSize % shardCount != 0 || (shardCount > 1 && !dropLast)) {
+                throw new IllegalArgumentException("batch size " + batchSize + " cannot be split into " + shardCount
+                        + " equal shards: use a batch that is a multiple of the number of workers (with drop-last)");
             }
             return new PairLoader(this);
         }

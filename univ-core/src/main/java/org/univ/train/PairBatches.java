@@ -22,6 +22,14 @@ public final class PairBatches implements BatchSource {
 
     /** Opens every data root of the config (failing on unusable ones, naming them) with its augmentation. */
     public static PairBatches fromConfig(PretrainConfig cfg) {
+        return fromConfig(cfg, 0, 1);
+    }
+
+    /**
+     * As {@link #fromConfig(PretrainConfig)} for worker {@code shard} of {@code shards} in data-parallel training:
+     * each {@link #next} is that worker's equal share of the config's (global) batch, see {@link PairLoader.Builder#optShard}.
+     */
+    public static PairBatches fromConfig(PretrainConfig cfg, int shard, int shards) {
         List<String> roots = new ArrayList<>();
         cfg.data.roots.forEach(r -> roots.add(r.replace("${shared}", org.univ.util.SharedData.root().toString())));
         PairIndex index = PairIndex.open(roots.toArray(String[]::new));
@@ -34,11 +42,15 @@ public final class PairBatches implements BatchSource {
                         new float[] {cfg.data.irStd, cfg.data.irStd, cfg.data.irStd})
                 .optIrScaling(IrScaling.parse(cfg.data.ir16bit))
                 .build();
+        if (cfg.batch % shards != 0) {
+            throw new ConfigException("batch " + cfg.batch + " cannot be split into " + shards
+                    + " equal shards: set batch to a multiple of the number of workers");
+        }
         if (index.size() < cfg.batch) {
             throw new ConfigException("only " + index.size() + " pairs in " + cfg.data.roots + ", fewer than batch " + cfg.batch);
         }
         return new PairBatches(PairLoader.builder().setIndex(index).setAugment(augment).setBatchSize(cfg.batch)
-                .optSeed(cfg.seed).optWorkers(cfg.data.workers).optPrefetch(cfg.data.prefetch)
+                .optSeed(cfg.seed).optShard(shard, shards).optWorkers(cfg.data.workers).optPrefetch(cfg.data.prefetch)
                 .optSkipBad(cfg.data.skipBad)
                 .optCache(cfg.data.cacheMb < 0 ? ImageCache.defaultBudget() : new ImageCache(cfg.data.cacheMb << 20))
                 .build());

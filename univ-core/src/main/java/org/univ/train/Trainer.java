@@ -1,11 +1,9 @@
 package org.univ.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -27,13 +25,15 @@ import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
 import org.univ.model.Parameter;
 import org.univ.model.Weights;
+import org.univ.util.ThreadAutograd;
 
 /**
  * UNIV pre-training (METHOD §2–6). One step: teacher forward on the RGB images without gradient →
  * pseudo-labels from its last attention → LoRA student forward on [RGB; IR] → α·PCCL(IR) + β·RGB term →
- * backward (all inside a scope that closes), then per-tensor clipping and AdamW on the LoRA factors
- * (outside it, so a collective could sit between gradient and update). Checkpoints are atomic and hold
- * everything a run needs to continue exactly: LoRA factors, optimiser moments, step, data position, config.
+ * backward (all inside a scope that closes), then the {@link GradientReducer} (nothing on one machine; the
+ * all-reduce of data-parallel training), then per-tensor clipping and AdamW on the LoRA factors. Checkpoints are
+ * atomic and hold everything a run needs to continue exactly: LoRA factors, optimiser moments, step, data
+ * position, config.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -51,6 +51,7 @@ public final class Trainer implements AutoCloseable {
     private final LoRA.Report loraReport;
     private final long totalSteps;
     private final DropoutMasks dropoutMasks = new DropoutMasks();
+    private GradientReducer reducer = GradientReducer.IDENTITY;
     private long step;
     private Path lastCheckpoint;
 
@@ -98,9 +99,17 @@ public final class Trainer implements AutoCloseable {
         return student;
     }
 
+    /**
+     * Data-parallel training: how this worker's gradients and loss terms become the global ones (default
+     * {@link GradientReducer#IDENTITY}).
+     */
+    public void setGradientReducer(GradientReducer reducer) {
+        this.reducer = java.util.Objects.requireNonNull(reducer, "reducer");
+    }
+
     /** Loss terms of one step, read back to the host. */
     public record StepLoss(double total, double ir, double rgb) {
-        boolean finite() {
+        public boolean finite() {
             return Double.isFinite(total) && Double.isFinite(ir) && Double.isFinite(rgb);
         }
     }
@@ -154,51 +163,63 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** One optimiser step; returns the loss terms. */
+    /** One optimiser step; returns the (global) loss terms. */
     StepLoss trainStep(double lr, double weightDecay) {
-        // dropout masks are a function of (seed, step, layer): resume is exact
-        dropoutMasks.reseed(config.seed, step);
-        StepLoss loss;
+        // dropout masks are a function of (seed, replica, step, layer): resume is exact
+        dropoutMasks.reseed(reducer.replica() == 0 ? config.seed : config.seed ^ Long.rotateLeft(reducer.replica(), 32),
+                step);
+        StepLoss local = computeGradients();
+        try (NDScope scope = new NDScope()) {
+            Map<String, NDArray> localGrads = new LinkedHashMap<>();
+            trainable.forEach((name, p) -> localGrads.put(name, p.array().getGradient()));
+            try {
+                Map<String, NDArray> grads = new LinkedHashMap<>(localGrads);
+                StepLoss loss = reducer.reduce(local, grads);
+                if (!loss.finite()) { // checked on the global loss: every worker stops at the same step
+                    throw nonFinite(loss);
+                }
+                update(grads, lr, weightDecay);
+                return loss;
+            } finally {
+                localGrads.values().forEach(g -> g.muli(0f)); // libtorch accumulates .grad
+            }
+        }
+    }
+
+    /** Forward and backward on this worker's batch: leaves the gradient of every LoRA factor in its {@code .grad}. */
+    private StepLoss computeGradients() {
         try (NDManager stepManager = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDList batch = data.next(stepManager);
             NDArray rgb = batch.get(0);                                       // [B, 3, S, S]
             NDArray ir = batch.get(1);                                        // [B, 3, S, S]
             long b = rgb.getShape().get(0);
-            BackboneOutput t = teacher.forward(rgb);                          // no grad outside a collector
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            BackboneOutput t = teacher.forward(rgb);                          // frozen: records no graph
+            try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
                 BackboneOutput s = student.forward(rgb.concat(ir, 0));        // [2B, N, D]
                 NDArray studentRgb = s.patchTokens().get("0:" + b);
                 NDArray studentIr = s.patchTokens().get(b + ":");
                 UnivObjective.Terms terms = objective.compute(t, studentIr, studentRgb);
-                loss = new StepLoss(terms.total().getFloat(), terms.irPccl().getFloat(), terms.rgbTerm().getFloat());
-                if (!loss.finite()) {
-                    throw nonFinite(loss);
+                StepLoss loss = new StepLoss(terms.total().getFloat(), terms.irPccl().getFloat(), terms.rgbTerm().getFloat());
+                if (loss.finite()) { // a non-finite loss stops the run after the reducer (all workers together)
+                    autograd.backward(terms.total());
                 }
-                collector.backward(terms.total());
+                return loss;
             }
         }
-        update(lr, weightDecay);
-        return loss;
     }
 
-    /** Per-tensor clipping and AdamW, outside the step scope; gradients are zeroed afterwards. */
-    private void update(double lr, double weightDecay) {
-        try (NDScope scope = new NDScope()) {
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
-                NDArray g = e.getValue().array().getGradient();
-                if (config.optim.clip > 0) {
-                    double norm = g.norm().getFloat();
-                    double coef = config.optim.clip / (norm + 1e-6);
-                    if (coef < 1) {
-                        g.muli((float) coef);
-                    }
+    /** Per-tensor clipping (in place) and AdamW. */
+    private void update(Map<String, NDArray> grads, double lr, double weightDecay) {
+        if (config.optim.clip > 0) {
+            for (NDArray g : grads.values()) {
+                double norm = g.norm().getFloat();
+                double coef = config.optim.clip / (norm + 1e-6);
+                if (coef < 1) {
+                    g.muli((float) coef);
                 }
-                grads.put(e.getKey(), g);
             }
-            optimizer.step(trainable, grads, lr, weightDecay);
-            grads.values().forEach(g -> g.muli(0f)); // libtorch accumulates .grad
         }
+        optimizer.step(trainable, grads, lr, weightDecay);
     }
 
     private NonFiniteLossException nonFinite(StepLoss loss) {

@@ -12,6 +12,17 @@ public final class Engines {
         System.setProperty("OPT_OUT_TRACKING", "true");
     }
 
+    /**
+     * Turns gradient recording off for the calling thread. libtorch's grad mode is per thread and on by default; DJL
+     * turns it off only on the thread that starts the engine. Training code records gradients inside a scope
+     * ({@link ThreadAutograd}) and updates weights in place outside it, which libtorch refuses while recording:
+     * call this first on any other thread that trains (e.g. a Spark task).
+     */
+    public static void noGradOnThisThread() {
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JNI call below
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
     /** Sets libtorch's intra-op threads (DJL reads the property at engine start; later calls set it directly). */
     public static void threads(int n) {
         if (n <= 0) {

@@ -50,6 +50,25 @@ class DataCheckTest {
     }
 
     @Test
+    void headersOfConsecutiveSlicesAddUpToTheWholeRootReport() {
+        Path root = TestImages.pairs(dir.resolve("root"), PairLayout.VI_IR, 16, 12, "a", "b", "d");
+        TestImages.write(TestImages.rgb(16, 12, 3), root.resolve("vi/c.png"));
+        TestImages.write(TestImages.grey16(8, 6, new int[48]), root.resolve("ir/c.png"));
+        TestImages.truncate(root.resolve("ir/d.png"), 20);
+        RootScan scan = PairIndex.scan(RootSpec.of(root)).roots().get(0);
+        List<Pair> pairs = scan.pairs();
+        DataCheck.Headers parts = DataCheck.Headers.NONE;
+        for (int i = 0; i < pairs.size(); i++) { // one slice per pair, as a parallel job with many partitions
+            parts = parts.plus(DataCheck.Headers.of(pairs.subList(i, i + 1), false));
+        }
+        assertEquals(DataCheck.check(scan, false), DataCheck.report(scan, parts));
+        assertFalse(DataCheck.report(scan, parts).usable());
+        String text = DataCheckText.format(DataCheck.run(PairIndex.scan(RootSpec.of(root)), false), 10);
+        assertTrue(text.contains("  size mismatch  1: c RGB 16×12 IR 8×6"), text);
+        assertTrue(text.endsWith("1 root(s), 4 pairs: 1 unusable\n"), text);
+    }
+
+    @Test
     void structuralProblemsAppearInTheReport() {
         DataCheck.Report report = DataCheck.run(PairIndex.scan(RootSpec.of(dir.resolve("absent"))), false);
         assertFalse(report.usable());

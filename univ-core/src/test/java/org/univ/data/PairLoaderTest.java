@@ -74,6 +74,36 @@ class PairLoaderTest {
     }
 
     @Test
+    void shardsOfABatchTogetherAreTheWholeBatch() {
+        List<Batch> whole;
+        try (PairLoader l = loader(0).build()) {
+            whole = take(l, 3); // crosses an epoch boundary
+        }
+        List<List<Batch>> shards = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (PairLoader l = loader(i).optShard(i, 2).build()) { // 0 and 1 background workers: same batches
+                assertEquals(2, l.shardSize());
+                assertEquals(2, l.batchesPerEpoch());
+                shards.add(take(l, 3));
+            }
+        }
+        for (int k = 0; k < 3; k++) {
+            Batch a = shards.get(0).get(k);
+            Batch b = shards.get(1).get(k);
+            assertEquals(whole.get(k).position(), a.position());
+            assertEquals(whole.get(k).position(), b.position());
+            List<Pair> joined = new ArrayList<>(a.pairs());
+            joined.addAll(b.pairs());
+            assertEquals(whole.get(k).pairs(), joined);
+            float[] rgb = Arrays.copyOf(a.rgb(), whole.get(k).rgb().length);
+            System.arraycopy(b.rgb(), 0, rgb, a.rgb().length, b.rgb().length);
+            assertArrayEquals(whole.get(k).rgb(), rgb); // same crops and flips: sample randomness follows the pair
+        }
+        IllegalArgumentException uneven = assertThrows(IllegalArgumentException.class, () -> loader(0).optShard(0, 3).build());
+        assertTrue(uneven.getMessage().contains("multiple of the number of workers"), uneven.getMessage());
+    }
+
+    @Test
     void savedPositionResumesWithTheSameBatch() {
         Position saved;
         Batch expected;
