@@ -242,8 +242,7 @@ public final class SegDataset {
                 throw new DataException("missing mask for " + imageFile + ": expected " + maskDir.resolve(id + ".png"));
             }
             BufferedImage img = ImageDecoder.read(imageFile);
-            Planes image = modality == Modality.IR ? grey3(ImageDecoder.ir(img, IrScaling.minMax(), imageFile))
-                    : ImageDecoder.rgb(img);
+            Planes image = planes(img, modality, imageFile);
             BufferedImage maskImage = ImageDecoder.read(maskFile);
             if (maskImage.getWidth() != img.getWidth() || maskImage.getHeight() != img.getHeight()) {
                 throw new DataException(String.format(Locale.ROOT, "mask %s is %dx%d but its image %s is %dx%d; masks"
@@ -314,8 +313,16 @@ public final class SegDataset {
         return byStem;
     }
 
+    /**
+     * A decoded image as the model reads it: RGB planes, or for IR one grey plane (8-bit /255, wider min/max, colour
+     * files by luma) replicated to 3 channels; {@code source} names the image in warnings.
+     */
+    public static Planes planes(BufferedImage img, Modality modality, Object source) {
+        return modality == Modality.IR ? grey3(ImageDecoder.ir(img, IrScaling.minMax(), source)) : ImageDecoder.rgb(img);
+    }
+
     /** One grey plane → 3 identical planes. */
-    static Planes grey3(Planes grey) {
+    public static Planes grey3(Planes grey) {
         int plane = grey.height() * grey.width();
         float[] out = new float[3 * plane];
         for (int c = 0; c < 3; c++) {

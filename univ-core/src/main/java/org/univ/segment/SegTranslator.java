@@ -8,9 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import java.awt.image.BufferedImage;
-import org.univ.data.ImageDecoder;
 import org.univ.data.Images.Planes;
-import org.univ.data.IrScaling;
 
 /**
  * {@code Image → CategoryMask} for a {@link UnivSegmentation}: the image is read as training reads files (RGB planes,
@@ -46,8 +44,7 @@ final class SegTranslator implements NoBatchifyTranslator<Image, CategoryMask> {
     /** DJL's image as 3 planes in [0, 1], by the same rules as image files. */
     static Planes planes(TranslatorContext ctx, Image input, Modality modality) {
         if (input.getWrappedImage() instanceof BufferedImage img) {
-            return modality == Modality.IR ? SegDataset.grey3(ImageDecoder.ir(img, IrScaling.minMax(), "input image"))
-                    : ImageDecoder.rgb(img);
+            return SegDataset.planes(img, modality, "input image");
         }
         // other image factories: 8-bit HWC RGB
         NDArray hwc = input.toNDArray(ctx.getNDManager(), Image.Flag.COLOR);
