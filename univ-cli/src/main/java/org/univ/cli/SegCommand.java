@@ -249,7 +249,7 @@ final class SegCommand implements Runnable {
                 SegDataset data = dataOptions.load(mod, seg.classes());
                 long t0 = System.nanoTime();
                 SegMetrics.Result r;
-                try (Progress progress = new Progress("seg eval", data.size(), noProgress || json, w)) {
+                try (Progress progress = new Progress("seg eval", data.size(), noProgress, json ? null : w)) {
                     r = SegEvaluation.evaluate(seg, data, i -> progress.step(i, ""));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -264,6 +264,7 @@ final class SegCommand implements Runnable {
                             seconds, seg.slidingWindow() == null ? "whole image" : "sliding window " + seg.slidingWindow());
                     w.print(r.table(seg.classes().toArray()));
                 }
+                w.flush();
             }
             return 0;
         }
@@ -337,16 +338,17 @@ final class SegCommand implements Runnable {
         return Files.isRegularFile(p) ? SegClasses.read(p) : SegClasses.parse(option);
     }
 
-    /** A progress bar on a console, else a log line every 10 steps (as {@code univ pretrain}). */
+    /** A progress bar on a console, else (or with --no-progress) a log line every 10 steps, as {@code univ pretrain}. */
     static final class Progress implements AutoCloseable {
         private final ProgressBar bar;
         private final PrintWriter plainOut;
         private final long total;
 
-        Progress(String task, long total, boolean plain, PrintWriter out) {
-            boolean console = !plain && System.console() != null;
+        /** @param out where plain lines go; null prints nothing (e.g. with --json) */
+        Progress(String task, long total, boolean noBar, PrintWriter out) {
+            boolean console = !noBar && out != null && System.console() != null;
             this.total = total;
-            this.plainOut = plain ? null : out;
+            this.plainOut = console ? null : out;
             this.bar = console ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
         }

@@ -144,7 +144,11 @@ public final class SegDataset {
             return this;
         }
 
+        /** An ids file (one id a line); call after {@link #setData} or {@link #setRoot}. */
         public Builder optIds(Path idsFile) {
+            if (data == null) {
+                throw new IllegalStateException("call setData or setRoot before optIds");
+            }
             data = data.withIds(idsFile);
             return this;
         }
