@@ -35,7 +35,7 @@ class SegTransferTest {
         }
         List<String> log = new ArrayList<>();
         SegTransfer.Result r = SegTransfer.builder().setTeacher(teacher).optStudent(student).setData(data).optSeeds(0, 1)
-                .setTrainer(SegTrainer.builder().setSize(48, 64).optIterations(3).optBatchSize(2).optChannels(8))
+                .setTrainer(SegTrainer.builder().setSize(32, 48).optIterations(2).optBatchSize(1).optChannels(8))
                 .build().run(log::add);
         assertEquals(8, r.runs().size());                                   // 2 backbones × 2 modalities × 2 seeds
         assertEquals(8, log.size());
