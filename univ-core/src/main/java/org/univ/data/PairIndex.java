@@ -254,7 +254,7 @@ public final class PairIndex {
     }
 
     /** Ids, one a line: stems or image file names; blank lines and {@code #} comments skipped; order-free set. */
-    static Set<String> readIds(Path file) {
+    public static Set<String> readIds(Path file) {
         Set<String> ids = new LinkedHashSet<>();
         try {
             for (String line : Files.readAllLines(file)) {

@@ -28,4 +28,16 @@ public final class Schedules {
     public static double scaledLr(double baseLr, int batch) {
         return baseLr * batch / 256.0;
     }
+
+    /**
+     * mmseg's {@code PolyLR} (power 1.0 by default there): {@code (peak − min)·(1 − step/total)^power + min}, after a
+     * linear warm-up from 0 over {@code warmup} steps when {@code warmup > 0}.
+     */
+    public static double poly(double peak, double min, double power, long warmup, long step, long total) {
+        if (step < warmup) {
+            return peak * step / warmup;
+        }
+        double progress = total <= 0 ? 1.0 : Math.min(1.0, Math.max(0.0, (double) step / total));
+        return (peak - min) * Math.pow(1 - progress, power) + min;
+    }
 }

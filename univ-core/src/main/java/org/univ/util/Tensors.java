@@ -49,6 +49,13 @@ public final class Tensors {
         return copyOut(manager, staging, shape, ai.djl.ndarray.types.DataType.FLOAT32);
     }
 
+    /** As {@link #fromFloats} for INT32 values (e.g. class maps). */
+    public static NDArray fromInts(ai.djl.ndarray.NDManager manager, int[] values, Shape shape) {
+        java.nio.ByteBuffer staging = staging(4L * values.length);
+        staging.asIntBuffer().put(values);
+        return copyOut(manager, staging, shape, ai.djl.ndarray.types.DataType.INT32);
+    }
+
     /** As {@link #fromFloats} for bytes (e.g. 0/1 masks); the result has type UINT8. */
     public static java.nio.ByteBuffer staging(long bytes) {
         java.nio.ByteBuffer b = STAGING.get();
