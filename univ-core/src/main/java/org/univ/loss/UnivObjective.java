@@ -19,6 +19,7 @@ public final class UnivObjective {
     private final RgbPreservation rgbPreservation;
     private final float rho;
     private final float tau;
+    private final float gamma;
 
     private UnivObjective(Builder b) {
         this.alpha = b.alpha;
@@ -26,6 +27,7 @@ public final class UnivObjective {
         this.rgbPreservation = b.rgbPreservation;
         this.rho = b.rho;
         this.tau = b.tau;
+        this.gamma = b.gamma;
     }
 
     public static Builder builder() {
@@ -38,7 +40,7 @@ public final class UnivObjective {
      *
      * @param irPccl   PCCL of the student IR tokens, scalar
      * @param rgbTerm  the RGB preservation term, scalar
-     * @param total    {@code α · irPccl + β · rgbTerm}, scalar: what to back-propagate
+     * @param total    {@code α · irPccl + β · rgbTerm (+ γ · colocated)}, scalar: what to back-propagate
      * @param targets  the pseudo-labels used {@code [B, N, N]} (for logging, e.g. positives per row)
      */
     public record Terms(NDArray irPccl, NDArray rgbTerm, NDArray total, NDArray targets) {
@@ -69,6 +71,9 @@ public final class UnivObjective {
             NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
             NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
             NDArray total = Tensors.mul(irPccl, alpha).add(Tensors.mul(rgbTerm, beta));
+            if (gamma != 0f) {
+                total = total.add(Tensors.mul(colocated(studentIrTokens, teacherRgbTokens), gamma));
+            }
             return new NDList(irPccl, rgbTerm, total, targets);
         });
         return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));
@@ -78,6 +83,21 @@ public final class UnivObjective {
     public Terms compute(BackboneOutput teacherRgb, NDArray studentIrTokens, NDArray studentRgbTokens) {
         return compute(teacherRgb.patchTokens(), teacherRgb.lastAttention(), teacherRgb.prefixTokens(),
                 studentIrTokens, studentRgbTokens);
+    }
+
+    /**
+     * Co-located cross-modal distillation (not in the paper; an experiment of issue #7): mean squared error between
+     * the student's IR token and the teacher's RGB token of the same patch, {@code mean((Q − T)²)}. PCCL only asks
+     * an IR patch to resemble the RGB patches the teacher's attention groups with it (≈ a quarter of the image),
+     * which loses where the patch is; this term pins each IR token to its own location's RGB feature.
+     */
+    public static NDArray colocated(NDArray studentIrTokens, NDArray teacherRgbTokens) {
+        return studentIrTokens.sub(teacherRgbTokens.stopGradient()).square().mean();
+    }
+
+    /** Weight γ of {@link #colocated} (0 = the paper's objective). */
+    public float gamma() {
+        return gamma;
     }
 
     public float alpha() {
@@ -103,7 +123,7 @@ public final class UnivObjective {
     @Override
     public String toString() {
         return "UnivObjective[alpha=" + alpha + ", beta=" + beta + ", rgb=" + rgbPreservation.id() + ", rho=" + rho
-                + ", tau=" + tau + "]";
+                + ", tau=" + tau + (gamma != 0f ? ", gamma=" + gamma : "") + "]";
     }
 
     /** Builder; every setting is optional and defaults to the paper's (α = β = 1, pccl, ρ 0.6, τ 0.04). */
@@ -113,8 +133,18 @@ public final class UnivObjective {
         private RgbPreservation rgbPreservation = RgbPreservation.PCCL;
         private float rho = PseudoLabels.DEFAULT_RHO;
         private float tau = Pccl.DEFAULT_TAU;
+        private float gamma = 0f;
 
         private Builder() {}
+
+        /** Weight of the co-located IR→RGB distillation term (default 0: off, the paper's objective). */
+        public Builder optGamma(float gamma) {
+            if (!Float.isFinite(gamma) || gamma < 0) {
+                throw new IllegalArgumentException("gamma must be finite and >= 0, got " + gamma);
+            }
+            this.gamma = gamma;
+            return this;
+        }
 
         public Builder optAlpha(float alpha) {
             this.alpha = alpha;

@@ -142,6 +142,8 @@ public final class PretrainConfig {
         public String rgb = "pccl";
         public double rho = 0.6;
         public double tau = 0.04;
+        /** Weight of the co-located IR→RGB token MSE (not in the paper; 0 = off). */
+        public double colocated = 0;
     }
 
     public static final class Lora {

@@ -79,7 +79,8 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = new AdamW(manager, config.optim.beta1, config.optim.beta2, config.optim.eps);
         this.objective = UnivObjective.builder()
                 .optAlpha((float) config.loss.alpha).optBeta((float) config.loss.beta).optRgbPreservation(config.loss.rgb)
-                .optRho((float) config.loss.rho).optTau((float) config.loss.tau).build();
+                .optRho((float) config.loss.rho).optTau((float) config.loss.tau)
+                .optGamma((float) config.loss.colocated).build();
         this.totalSteps = config.steps > 0 ? config.steps : (long) config.epochs * data.batchesPerEpoch();
     }
 

@@ -114,4 +114,38 @@ class UnivObjectiveTest {
                     () -> objective.compute(tokens, attention, 1, tokens, m.ones(new Shape(1, 4, 8))));
         }
     }
+
+    @Test
+    void colocatedTermAddsGammaTimesTheTokenMseAndOnlyItsGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray teacher = TestModels.randn(m, 1, 2, 4, 8);                         // [B, N, D]
+            NDArray attention = TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1);   // [B, H, 1+N, 1+N]
+            NDArray studentIr = TestModels.randn(m, 3, 2, 4, 8);
+            NDArray studentRgb = TestModels.randn(m, 4, 2, 4, 8);
+            UnivObjective paper = UnivObjective.builder().build();
+            UnivObjective withColocated = UnivObjective.builder().optGamma(0.5f).build();
+            float[] q = studentIr.toFloatArray();
+            float[] t = teacher.toFloatArray();
+            double mse = 0;
+            for (int k = 0; k < q.length; k++) {
+                mse += (q[k] - t[k]) * (q[k] - t[k]);
+            }
+            mse /= q.length;
+            studentIr.setRequiresGradient(true);
+            float base = paper.compute(teacher, attention, 1, studentIr, studentRgb).total().getFloat();
+            NDArray gradColocated;
+            float total;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray colo = UnivObjective.colocated(studentIr, teacher);
+                gc.backward(colo);
+                gradColocated = studentIr.getGradient().duplicate();
+            }
+            total = withColocated.compute(teacher, attention, 1, studentIr, studentRgb).total().getFloat();
+            assertEquals(base + 0.5 * mse, total, 1e-5);
+            // d mean((q - t)^2) / dq = 2 (q - t) / n
+            NDArray want = studentIr.sub(teacher).mul(2f / q.length);
+            assertTrue(TestModels.maxAbsDiff(gradColocated, want) < 1e-6f);
+            assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optGamma(-1f));
+        }
+    }
 }
