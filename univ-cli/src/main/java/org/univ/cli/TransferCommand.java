@@ -13,6 +13,7 @@ import java.util.stream.LongStream;
 import org.univ.detect.DetectionConfig;
 import org.univ.detect.DetectionTransfer;
 import org.univ.downstream.Modality;
+import org.univ.downstream.ResultCache;
 import org.univ.downstream.TransferStudy;
 import org.univ.downstream.TransferTask;
 import org.univ.model.Backbone;
@@ -51,6 +52,9 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--set", description = "config override, e.g. --set iterations=100") List<String> overrides = new ArrayList<>();
     @Option(names = "--out", required = true, description = "output folder") Path out;
     @Option(names = "--threads", defaultValue = "2") int threads;
+    @Option(names = "--teacher-cache", paramLabel = "DIR", description = "reuse the teacher's results from earlier"
+            + " runs with identical settings (e.g. when comparing several students against one teacher)")
+    Path teacherCache;
     @Option(names = "--json", description = "print transfer.json instead of the table") boolean json;
     @Option(names = "--no-progress", description = "log lines instead of a progress bar") boolean noProgress;
 
@@ -94,8 +98,10 @@ final class TransferCommand implements Callable<Integer> {
              DetProgress progress = new DetProgress("transfer", totalSteps, noProgress)) {
             TransferTask detection = new DetectionTransfer(root(train), root(val), cfg, manager,
                     s -> System.out.println(s), progress);
+            ResultCache cache = teacherCache == null ? null : new ResultCache(teacherCache, String.join("\n",
+                    task, cfg.toYaml(), data, idsIdentity(train), idsIdentity(val), seedList.toString()), teacher);
             outcome = TransferStudy.run(detection, loader(teacher, manager), loader(student, manager), mods, seedList,
-                    out, s -> System.out.println(s));
+                    out, s -> System.out.println(s), cache);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         var doc = new java.util.LinkedHashMap<String, Object>();
@@ -118,6 +124,12 @@ final class TransferCommand implements Callable<Integer> {
             System.out.print(outcome.table());
         }
         return 0;
+    }
+
+    /** An ids file's path and contents (what the cached results depend on). */
+    private String idsIdentity(String ids) throws java.io.IOException {
+        Path f = Path.of(ids).isAbsolute() ? Path.of(ids) : Path.of(data).resolve(ids);
+        return f.toAbsolutePath() + (Files.isRegularFile(f) ? "\n" + Files.readString(f) : "");
     }
 
     private String root(String ids) {

@@ -93,6 +93,38 @@ class TransferCommandTest {
     }
 
     @Test
+    void teacherCacheReusesIdenticalRunsOnly() throws Exception {
+        Path[] backbones = tinyBackbones(dir);
+        Path data = scenes(dir);
+        Path cache = dir.resolve("cache");
+        String[] common = {"--teacher", backbones[0].toString(), "--student", backbones[1].toString(),
+                "--data", data.toString(), "--train", "train.txt", "--val", "val.txt", "--size", "64x48", "--seeds", "1",
+                "--modality", "ir", "--set", "iterations=3", "--set", "batch=4", "--set", "channels=16",
+                "--teacher-cache", cache.toString(), "--no-progress", "--out"};
+        Run first = run(new TransferCommand(), concat(common, dir.resolve("a").toString()));
+        assertEquals(0, first.code(), first.out());
+        assertTrue(!first.out().contains("reused"), first.out());
+        Run second = run(new TransferCommand(), concat(common, dir.resolve("b").toString()));
+        assertEquals(0, second.code(), second.out());
+        assertTrue(second.out().contains("det teacher ir: reused"), second.out());
+        JsonNode a = new ObjectMapper().readTree(dir.resolve("a/transfer.json").toFile()).get("results");
+        JsonNode b = new ObjectMapper().readTree(dir.resolve("b/transfer.json").toFile()).get("results");
+        assertEquals(a, b, "a rerun of the student and the cached teacher give the same table");
+        // another setting is another experiment: nothing is reused
+        String[] changed = concat(common, dir.resolve("c").toString());
+        changed[java.util.Arrays.asList(changed).indexOf("iterations=3")] = "iterations=2";
+        Run third = run(new TransferCommand(), changed);
+        assertEquals(0, third.code(), third.out());
+        assertTrue(!third.out().contains("reused"), third.out());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badArgumentsFailClearly() throws Exception {
         Path[] backbones = tinyBackbones(dir);
         Path data = scenes(dir);

@@ -115,6 +115,17 @@ public final class TransferStudy {
      */
     public static Outcome run(TransferTask task, Supplier<Backbone> teacher, Supplier<Backbone> student,
                               List<Modality> modalities, List<Long> seeds, Path outDir, Consumer<String> log) {
+        return run(task, teacher, student, modalities, seeds, outDir, log, null);
+    }
+
+    /**
+     * As {@link #run(TransferTask, Supplier, Supplier, List, List, Path, Consumer)}, reusing the teacher's results
+     * from {@code teacherCache} when present: comparing several students against one teacher then trains the
+     * teacher's heads once. Runs are deterministic per seed, so a cached result equals a rerun.
+     */
+    public static Outcome run(TransferTask task, Supplier<Backbone> teacher, Supplier<Backbone> student,
+                              List<Modality> modalities, List<Long> seeds, Path outDir, Consumer<String> log,
+                              ResultCache teacherCache) {
         Map<String, Map<Modality, TransferTask.Result>> results = new LinkedHashMap<>();
         Map<String, Supplier<Backbone>> backbones = new LinkedHashMap<>();
         backbones.put(TEACHER, teacher);
@@ -123,7 +134,16 @@ public final class TransferStudy {
             Map<Modality, TransferTask.Result> byModality = new LinkedHashMap<>();
             for (Modality m : modalities) {
                 long t0 = System.nanoTime();
-                TransferTask.Result r = task.run(b.getKey(), b.getValue(), m, seeds, outDir);
+                boolean cacheable = teacherCache != null && TEACHER.equals(b.getKey());
+                TransferTask.Result r = cacheable ? teacherCache.get(m) : null;
+                if (r == null) {
+                    r = task.run(b.getKey(), b.getValue(), m, seeds, outDir);
+                    if (cacheable) {
+                        teacherCache.put(m, r);
+                    }
+                } else if (log != null) {
+                    log.accept(task.name() + " " + b.getKey() + " " + m.key() + ": reused " + teacherCache.file(m));
+                }
                 byModality.put(m, r);
                 if (log != null) {
                     log.accept(String.format(Locale.ROOT, "%s %s %s: %s (%.0f s)", task.name(), b.getKey(), m.key(),
