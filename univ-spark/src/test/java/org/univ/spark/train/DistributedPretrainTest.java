@@ -20,7 +20,7 @@ import org.univ.model.Backbone;
 import org.univ.model.Backbones;
 import org.univ.model.Weights;
 import org.univ.spark.LocalSpark;
-import org.univ.train.ConfigException;
+import org.univ.util.ConfigException;
 import org.univ.train.PairBatches;
 import org.univ.train.PretrainConfig;
 import org.univ.train.TrainCheckpoint;
