@@ -26,7 +26,7 @@ import org.univ.lora.LoRAConfig;
 import org.univ.model.Backbone;
 import org.univ.model.Backbones;
 import org.univ.segment.LabelMap;
-import org.univ.segment.Modality;
+import org.univ.downstream.Modality;
 import org.univ.segment.SegCheckpoint;
 import org.univ.segment.SegClasses;
 import org.univ.segment.SegDataset;
@@ -180,7 +180,7 @@ final class SegCommand implements Runnable {
             }
             SegTrainer trainer = settings.build();
             SegDataset data = dataOptions.load(Modality.parse(modality), classes(classes));
-            w.printf(Locale.ROOT, "%d %s images from %s, classes %s%n", data.size(), data.modality().label(), data.source(),
+            w.printf(Locale.ROOT, "%d %s images from %s, classes %s%n", data.size(), data.modality().key(), data.source(),
                     data.classes().names());
             Files.createDirectories(out);
             Path head = out.resolve("seg-head.safetensors");
@@ -256,11 +256,11 @@ final class SegCommand implements Runnable {
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("data", data.source());
-                    out.put("modality", mod.label());
+                    out.put("modality", mod.key());
                     out.putAll(SegEvaluation.toMap(r, seg.classes()));
                     w.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
                 } else {
-                    w.printf(Locale.ROOT, "%d %s images from %s (%.1f s, %s)%n", data.size(), mod.label(), data.source(),
+                    w.printf(Locale.ROOT, "%d %s images from %s (%.1f s, %s)%n", data.size(), mod.key(), data.source(),
                             seconds, seg.slidingWindow() == null ? "whole image" : "sliding window " + seg.slidingWindow());
                     w.print(r.table(seg.classes().toArray()));
                 }

@@ -101,7 +101,7 @@ class EmbedJobTest {
         assertThrows(Exception.class, () -> EmbedJob.builder().setWeights(weights).setRoots(List.of(data.toString()))
                 .setOut(out).optSize(32).build().run(spark));
         EmbedJob.builder().setWeights(weights).setRoots(List.of(data.toString())).setOut(out).optSize(32)
-                .optModalities(EmbedJob.Modality.parse("ir")).optOverwrite(true).build().run(spark);
+                .optModalities(EmbedJob.modalities("ir")).optOverwrite(true).build().run(spark);
         List<Row> ir = spark.read().parquet(out).collectAsList();
         assertEquals(10, ir.size());
         assertEquals(List.of("id", "root", "modality", "grid_h", "grid_w", "pooled"), List.of(ir.get(0).schema().fieldNames()));
