@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.univ.data.Images.Planes;
 import org.univ.data.PairIndex;
 import org.univ.detect.BoxPainter;
@@ -60,18 +59,13 @@ final class DetCommand implements Runnable {
                     + " fine-tuned). Writes head.safetensors, det_config.yaml, metrics.jsonl and, with --val, COCO"
                     + " gt.json / dt.json and eval.json.")
     static final class Train implements Callable<Integer> {
-        @Option(names = "--backbone", required = true, description = "backbone checkpoint") Path backbone;
+        @CommandLine.Mixin TrainingOptions run;
         @Option(names = "--modality", required = true, description = "ir or rgb") String modality;
         @Option(names = "--data", required = true, description = "ROOT[:ids.txt] (YOLO labels) or a COCO JSON") String data;
         @Option(names = "--val", description = "evaluation set: ROOT[:ids.txt] or a COCO JSON") String val;
         @Option(names = "--size", description = "input WxH (default 448x336)") String size;
-        @CommandLine.ArgGroup(exclusive = true) TransferCommand.Protocol protocol = new TransferCommand.Protocol();
-        @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--config", description = "detection config YAML") Path config;
         @Option(names = "--set", description = "config override, e.g. --set iterations=100") List<String> overrides = new ArrayList<>();
-        @Option(names = "--out", required = true, description = "output folder") Path out;
-        @Option(names = "--threads", defaultValue = "2") int threads;
-        @Option(names = "--no-progress", description = "log lines instead of a progress bar") boolean noProgress;
 
         @Override
         public Integer call() throws Exception {
@@ -81,12 +75,11 @@ final class DetCommand implements Runnable {
                 sets.add("width=" + wh[0]);
                 sets.add("height=" + wh[1]);
             }
-            if (protocol.finetune) {
-                sets.add("protocol=finetune");
-            } else if (protocol.freeze) {
-                sets.add("protocol=freeze");
+            if (run.protocol.override() != null) {
+                sets.add(run.protocol.override());
             }
-            sets.add("seed=" + seed);
+            sets.add("seed=" + run.seed);
+            Path out = run.out;
             DetectionConfig cfg = DetectionConfig.load(config, sets);
             Modality mod = Modality.parse(modality);
             DetectionDataset train = DetectionDataset.open(data, mod);
@@ -94,15 +87,16 @@ final class DetCommand implements Runnable {
             System.out.println("train: " + train + (eval == null ? "" : "\nval:   " + eval));
             Files.createDirectories(out);
             Files.writeString(out.resolve("det_config.yaml"), cfg.toYaml());
-            Engines.threads(threads);
+            Engines.threads(run.threads);
             long t0 = System.nanoTime();
             try (NDManager manager = NDManager.newBaseManager();
-                 Backbone net = Backbones.load(backbone, manager, true);
+                 Backbone net = Backbones.load(run.backbone, manager, true);
                  Detector detector = Detector.forBackbone(manager, net, train.numClasses(), cfg);
                  BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
-                 DetProgress progress = new DetProgress("det train", cfg.iterations(), noProgress)) {
+                 Progress progress = new Progress("det train", cfg.iterations(), run.noProgress,
+                         new PrintWriter(System.out, true), 50)) {
                 DetectionTrainer.Listener listener = s -> {
-                    progress.onStep(s);
+                    progress.detectionStep(s);
                     try {
                         metrics.write(JSON.writeValueAsString(s.toMap()));
                         metrics.newLine();
@@ -120,7 +114,7 @@ final class DetCommand implements Runnable {
                             cfg.flip() > 0, null, stages, 16, manager, null)) {
                         System.out.printf(Locale.ROOT, "features of %d images cached (%.0f s)%n", train.size(),
                                 (System.nanoTime() - t0) / 1e9);
-                        DetectionTrainer.trainFrozen(detector, cache, cfg, seed, listener);
+                        DetectionTrainer.trainFrozen(detector, cache, cfg, run.seed, listener);
                         if (eval != null) {
                             try (FeatureCache valCache = FeatureCache.build(net, eval, images, cfg.width(), cfg.height(),
                                     false, cache.standardization(), stages, 16, manager, null)) {
@@ -129,7 +123,7 @@ final class DetCommand implements Runnable {
                         }
                     }
                 } else {
-                    DetectionTrainer.trainOnline(detector, net, train, images, cfg, seed, listener);
+                    DetectionTrainer.trainOnline(detector, net, train, images, cfg, run.seed, listener);
                     if (eval != null) {
                         found = model.predict(eval, null);
                     }
@@ -172,7 +166,7 @@ final class DetCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<Path> files = imageFiles(images);
+            List<Path> files = PairIndex.imageFiles(images);
             DetectionModel.requireFile(head);
             Files.createDirectories(out);
             Engines.threads(threads);
@@ -202,23 +196,6 @@ final class DetCommand implements Runnable {
             AtomicFiles.write(out.resolve("images.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(imageRows));
             System.out.printf(Locale.ROOT, "%d images in %.1f s → %s%n", files.size(), (System.nanoTime() - t0) / 1e9, out);
             return 0;
-        }
-
-        private static List<Path> imageFiles(Path images) throws IOException {
-            if (Files.isRegularFile(images)) {
-                return List.of(images);
-            }
-            if (!Files.isDirectory(images)) {
-                throw new IllegalArgumentException(images + ": no such image file or folder");
-            }
-            List<Path> files;
-            try (Stream<Path> s = Files.list(images)) {
-                files = s.filter(Files::isRegularFile).filter(PairIndex::isImage).sorted().toList();
-            }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException(images + ": no images (PNG, JPEG, BMP, TIFF) in this folder");
-            }
-            return files;
         }
     }
 

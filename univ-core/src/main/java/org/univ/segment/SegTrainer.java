@@ -129,6 +129,16 @@ public final class SegTrainer {
         return protocol;
     }
 
+    /** Training steps of one run. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** Images per step. */
+    public int batchSize() {
+        return batchSize;
+    }
+
     public double learningRate(int step) {
         return Schedules.poly(lr, minLr, power, warmup, step, iterations);
     }
