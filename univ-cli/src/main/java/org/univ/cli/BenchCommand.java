@@ -18,11 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class, BenchCommand.Det.class,
                 BenchCommand.Seg.class})
-final class BenchCommand implements Runnable {
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
-    }
+final class BenchCommand extends CommandGroup {
 
     /** The given weights, else DeiT-Tiny from the shared data, else null (a randomly initialised DeiT-Tiny). */
     static Path weightsOrDefault(Path weights) {

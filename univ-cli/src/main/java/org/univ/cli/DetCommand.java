@@ -41,18 +41,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code univ det}: object detection — train a head on a backbone, predict, evaluate (COCO box AP). */
-@Command(name = "det", mixinStandardHelpOptions = true, description = "Object detection: train, predict, eval.",
-        subcommands = {DetCommand.Train.class, DetCommand.Predict.class, DetCommand.Eval.class})
-final class DetCommand implements Runnable {
+@Command(name = "det", mixinStandardHelpOptions = true, description = "Object detection: train, predict, eval, gt.",
+        subcommands = {DetCommand.Train.class, DetCommand.Predict.class, DetCommand.Eval.class, DetCommand.Gt.class})
+final class DetCommand extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train the CenterNet-style detection head on a backbone (frozen: cached features; or"
@@ -155,8 +147,7 @@ final class DetCommand implements Runnable {
             description = "Detect objects in images with a trained head: pictures with boxes (PNG) and COCO results"
                     + " (detections.json, with images.json naming the image ids).")
     static final class Predict implements Callable<Integer> {
-        @Option(names = "--head", required = true, description = "head.safetensors from univ det train") Path head;
-        @Option(names = "--backbone", required = true, description = "the backbone the head was trained on") Path backbone;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--images", required = true, description = "an image file or a folder of images") Path images;
         @Option(names = "--out", required = true, description = "output folder") Path out;
         @Option(names = "--size", description = "input WxH (default: the head's training size)") String size;
@@ -167,26 +158,26 @@ final class DetCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<Path> files = PairIndex.imageFiles(images);
-            DetectionModel.requireFile(head);
+            DetectionModel.requireFile(model.head);
             Files.createDirectories(out);
             Engines.threads(threads);
             long t0 = System.nanoTime();
             List<CocoDetection> all = new ArrayList<>();
             List<Map<String, Object>> imageRows = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager();
-                 DetectionModel model = sized(DetectionModel.load(backbone, head, manager), size)) {
+                 DetectionModel detector = sized(DetectionModel.load(model.backbone, model.head, manager), size)) {
                 for (int i = 0; i < files.size(); i++) {
                     Path f = files.get(i);
-                    Planes planes = model.images().decode(f);
-                    List<Detection> found = model.detect(planes);
+                    Planes planes = detector.images().decode(f);
+                    List<Detection> found = detector.detect(planes);
                     long id = i + 1L;
                     for (Detection d : found) {
-                        all.add(d.toCoco(id, model.categories().get(d.classIndex()).id()));
+                        all.add(d.toCoco(id, detector.categories().get(d.classIndex()).id()));
                     }
                     imageRows.add(Map.of("id", id, "file_name", f.toString(), "width", planes.width(),
                             "height", planes.height()));
                     String stem = PairIndex.stem(f.getFileName().toString());
-                    BoxPainter.writePng(BoxPainter.draw(planes, found, model.classNames(), minScore, null),
+                    BoxPainter.writePng(BoxPainter.draw(planes, found, detector.classNames(), minScore, null),
                             out.resolve(stem + ".png"));
                     System.out.printf(Locale.ROOT, "%s: %d detections (%d ≥ %.2f)%n", f.getFileName(), found.size(),
                             found.stream().filter(d -> d.score() >= minScore).count(), minScore);
@@ -195,6 +186,28 @@ final class DetCommand implements Runnable {
             CocoDetection.write(out.resolve("detections.json"), all);
             AtomicFiles.write(out.resolve("images.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(imageRows));
             System.out.printf(Locale.ROOT, "%d images in %.1f s → %s%n", files.size(), (System.nanoTime() - t0) / 1e9, out);
+            return 0;
+        }
+    }
+
+    @Command(name = "gt", mixinStandardHelpOptions = true,
+            description = "Write the COCO ground truth of YOLO-labelled images (images with file names and sizes,"
+                    + " annotations, categories), to score any detector's COCO results with 'univ det eval --gt --dt'.")
+    static final class Gt implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "ROOT[:ids.txt]",
+                description = "images in ROOT/vi|ir/, YOLO boxes in ROOT/labels/visible|infrared/") String data;
+        @Option(names = "--modality", required = true, description = "ir or rgb: whose images and boxes") String modality;
+        @Option(names = "--out", required = true, paramLabel = "GT.json", description = "the file to write") Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            DetectionDataset dataset = DetectionDataset.open(data, Modality.parse(modality));
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            dataset.writeCocoJson(out);
+            System.out.printf(Locale.ROOT, "%d images, %d boxes, classes %s -> %s%n", dataset.size(), dataset.boxCount(),
+                    dataset.classNames(), out);
             return 0;
         }
     }

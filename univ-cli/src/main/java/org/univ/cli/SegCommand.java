@@ -41,16 +41,8 @@ import picocli.CommandLine.Option;
 @Command(name = "seg", mixinStandardHelpOptions = true,
         description = "Semantic segmentation: UperNet on the simple pyramid of a backbone (frozen or LoRA fine-tuned).",
         subcommands = {SegCommand.Train.class, SegCommand.Eval.class, SegCommand.Predict.class})
-final class SegCommand implements Runnable {
+final class SegCommand extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     /** How masks are read: their folder and a label map (also for {@code univ transfer --task seg}). */
     static final class MaskOptions {
@@ -220,8 +212,7 @@ final class SegCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--backbone", required = true, paramLabel = "W") Path backbone;
-        @Option(names = "--head", required = true, paramLabel = "H", description = "seg-head.safetensors from 'seg train'") Path head;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--modality", description = "ir or rgb (default: the head's)") String modality;
         @CommandLine.Mixin DataOptions dataOptions;
         @CommandLine.Mixin InferenceOptions inference;
@@ -233,7 +224,7 @@ final class SegCommand implements Runnable {
         public Integer call() throws IOException {
             Engines.threads(threads);
             PrintWriter w = spec.commandLine().getOut();
-            try (UnivSegmentation seg = UnivSegmentation.load(backbone, head)) {
+            try (UnivSegmentation seg = UnivSegmentation.load(model.backbone, model.head)) {
                 inference.apply(seg);
                 Modality mod = modality != null ? Modality.parse(modality) : seg.info().modality();
                 SegDataset data = dataOptions.load(mod, seg.classes());
@@ -266,8 +257,7 @@ final class SegCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--backbone", required = true, paramLabel = "W") Path backbone;
-        @Option(names = "--head", required = true, paramLabel = "H") Path head;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--images", required = true, paramLabel = "DIR|FILE") Path images;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
         @Option(names = "--alpha", defaultValue = "0.5", description = "overlay opacity (default ${DEFAULT-VALUE})") double alpha;
@@ -280,7 +270,7 @@ final class SegCommand implements Runnable {
             Engines.threads(threads);
             PrintWriter w = spec.commandLine().getOut();
             List<Path> files = PairIndex.imageFiles(images);
-            try (UnivSegmentation seg = UnivSegmentation.load(backbone, head);
+            try (UnivSegmentation seg = UnivSegmentation.load(model.backbone, model.head);
                  Progress progress = new Progress("seg predict", files.size(), noProgress, w, 10)) {
                 inference.apply(seg);
                 int done = 0;

@@ -128,6 +128,28 @@ class DetCommandTest {
     }
 
     @Test
+    void gtWritesTheCocoGroundTruthOfYoloLabels() throws Exception {
+        Path data = TransferCommandTest.scenes(dir);
+        Path gt = dir.resolve("coco/gt_ir.json");
+        Console.Result r = run("gt", "--data", data + ":val.txt", "--modality", "ir", "--out", gt.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        CocoGroundTruth truth = CocoGroundTruth.read(gt);
+        long boxes = 0;
+        for (String id : Files.readAllLines(data.resolve("val.txt"))) {
+            boxes += Files.readAllLines(data.resolve("labels/infrared/" + id + ".txt")).stream().filter(l -> !l.isBlank())
+                    .count();
+        }
+        assertEquals(4, truth.imageIds().size());
+        assertEquals(boxes, truth.annotations().size());
+        assertEquals(2, truth.categories().size(), "square, bar");
+        assertTrue(r.out().contains("4 images, " + boxes + " boxes"), r.out());
+        Console.Result missing = run("gt", "--data", dir.resolve("nowhere").toString(), "--modality", "ir", "--out",
+                gt.toString());
+        assertNotEquals(0, missing.exitCode());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+    }
+
+    @Test
     void benchDetRunsOnATinyModel() throws Exception {
         Path[] backbones = TransferCommandTest.tinyBackbones(dir);
         Path data = TransferCommandTest.scenes(dir);

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +17,6 @@ import org.univ.Console;
 import org.univ.TestModels;
 import org.univ.io.SafeTensors;
 import org.univ.data.synth.SceneGenerator;
-import org.univ.model.VisionTransformer;
-import org.univ.model.Weights;
 
 class SegCommandTest {
     @TempDir
@@ -31,11 +27,7 @@ class SegCommandTest {
     @BeforeAll
     static void prepare() {
         data = SceneGenerator.builder().optSize(64, 48).optSeed(1).optValFraction(0.4).build().write(dir.resolve("synth"), 5).dir();
-        backbone = dir.resolve("backbone.safetensors");
-        try (NDManager m = NDManager.newBaseManager(); VisionTransformer vit = new VisionTransformer(TestModels.tinyVit(), m)) {
-            vit.module().initialize(3);
-            Weights.save(vit, backbone, Map.of());
-        }
+        backbone = TestModels.saveTinyVit(dir.resolve("backbone.safetensors"), 3);
     }
 
     private static Console.Result run(String... args) {

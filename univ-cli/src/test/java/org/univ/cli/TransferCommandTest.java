@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.Console;
 import org.univ.TestModels;
 import org.univ.data.synth.SceneGenerator;
 import org.univ.detect.DetectionScenes;
-import org.univ.model.VisionTransformer;
-import org.univ.model.Weights;
 
 /** {@code univ transfer} (det and seg) on two tiny random backbones and generated scenes: a few steps, table + JSON. */
 class TransferCommandTest {
@@ -26,16 +22,8 @@ class TransferCommandTest {
 
     /** Two tiny ViTs with different random weights, saved as safetensors. */
     static Path[] tinyBackbones(Path dir) {
-        Path[] files = {dir.resolve("teacher.safetensors"), dir.resolve("student.safetensors")};
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int i = 0; i < 2; i++) {
-                try (VisionTransformer vit = new VisionTransformer(TestModels.tinyVit(), m)) {
-                    vit.initialize(11 + i);
-                    Weights.save(vit, files[i], Map.of());
-                }
-            }
-        }
-        return files;
+        return new Path[] {TestModels.saveTinyVit(dir.resolve("teacher.safetensors"), 11),
+            TestModels.saveTinyVit(dir.resolve("student.safetensors"), 12)};
     }
 
     /** 12 generated images 64×48: train ids img000–img007, val img008–img011. */

@@ -3,18 +3,13 @@ package org.univ.spark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.Console;
 import org.univ.TestModels;
-import org.univ.model.Backbone;
-import org.univ.model.Backbones;
-import org.univ.model.Weights;
 import org.univ.spark.LocalSpark;
 import org.univ.spark.SparkMain;
 
@@ -32,11 +27,7 @@ class SparkCommandTest {
     @BeforeAll
     static void fixtures() {
         data = LocalSpark.scenes(dir.resolve("scenes"), 8);
-        weights = dir.resolve("vit.safetensors");
-        try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.create(TestModels.tinyVit(), m)) {
-            b.module().initialize(3);
-            Weights.save(b, weights, Map.of());
-        }
+        weights = TestModels.saveTinyVit(dir.resolve("vit.safetensors"), 3);
     }
 
     @Test
