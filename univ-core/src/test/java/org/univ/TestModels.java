@@ -3,9 +3,14 @@ package org.univ;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.SplittableRandom;
+import org.univ.model.Backbone;
+import org.univ.model.Backbones;
 import org.univ.model.ConvViTConfig;
 import org.univ.model.ViTConfig;
+import org.univ.model.Weights;
 
 /** Tiny models and inputs for fast tests (dim 32, depth 2, 32 px; a ConvViT of the same scale). */
 public final class TestModels {
@@ -18,6 +23,15 @@ public final class TestModels {
     /** A ConvMAE ConvViT of widths 16/24/32, one block per stage, 2 heads, 32 px (a 2×2 token grid). */
     public static ConvViTConfig tinyConvViT() {
         return ConvViTConfig.builder().setEmbedDims(16, 24, 32).setDepths(1, 1, 1).setNumHeads(2).optImgSize(32).build();
+    }
+
+    /** A {@link #tinyVit()} with weights drawn from {@code seed}, saved as safetensors at {@code file}; returns it. */
+    public static Path saveTinyVit(Path file, long seed) {
+        try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.create(tinyVit(), m)) {
+            b.module().initialize(seed);
+            Weights.save(b, file, Map.of());
+        }
+        return file;
     }
 
     public static NDArray randn(NDManager m, long seed, long... shape) {

@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.univ.segment.SegBenchmark;
+import org.univ.segment.SegHeadInfo;
+import org.univ.segment.SegTrainer;
 import org.univ.train.StepBenchmark;
 import org.univ.util.Engines;
 import org.univ.util.SharedData;
@@ -13,11 +16,13 @@ import picocli.CommandLine.Option;
 
 /** {@code univ bench}: speed measurements (run alone: two CPU-heavy processes on 2 cores slow each other ~10×). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class, BenchCommand.Det.class})
-final class BenchCommand implements Runnable {
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        subcommands = {BenchCommand.Step.class, BenchCommand.Loop.class, BenchCommand.Forward.class, BenchCommand.Det.class,
+                BenchCommand.Seg.class})
+final class BenchCommand extends CommandGroup {
+
+    /** The given weights, else DeiT-Tiny from the shared data, else null (a randomly initialised DeiT-Tiny). */
+    static Path weightsOrDefault(Path weights) {
+        return weights != null ? weights : Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null;
     }
 
     @Command(name = "step", mixinStandardHelpOptions = true,
@@ -35,7 +40,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Engines.threads(threads);
-            Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
+            Path w = weightsOrDefault(weights);
             StepBenchmark.Result r = StepBenchmark.run(w, size, batch, steps, warmup, threads);
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(r.toMap()));
@@ -61,7 +66,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             Engines.threads(threads);
-            Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
+            Path w = weightsOrDefault(weights);
             System.out.printf(Locale.ROOT, "forward %d px, batch %d, %d threads: %.1f images/s%n", size, batch, threads,
                     StepBenchmark.forwardImagesPerSecond(w, size, batch, steps, 2));
             return 0;
@@ -85,7 +90,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Engines.threads(threads);
-            Path w = weights != null ? weights : (Files.exists(SharedData.teacherWeights()) ? SharedData.teacherWeights() : null);
+            Path w = weightsOrDefault(weights);
             String d = data != null ? data : SharedData.find("data/msrs").map(Path::toString).orElse(null);
             int[] train = org.univ.detect.DetectionConfig.parseSize(size);
             int[] infer = org.univ.detect.DetectionConfig.parseSize(inferenceSize);
@@ -101,6 +106,43 @@ final class BenchCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "feature cache %s: %.2f images/s%n", size, r.cacheImagesPerSecond());
                 System.out.printf(Locale.ROOT, "head training %s, batch %d: %.2f steps/s cached, %.2f steps/s online%n",
                         size, batch, r.cachedStepsPerSecond(), r.onlineStepsPerSecond());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "seg", mixinStandardHelpOptions = true,
+            description = "Segmentation speed with a frozen backbone: UperNet head-training steps/s from cached features"
+                    + " and inference images/s (backbone + pyramid + UperNet, whole images).")
+    static final class Seg implements Callable<Integer> {
+        @Option(names = "--inference-size", defaultValue = "640x480") String inferenceSize;
+        @Option(names = "--inference-batch", defaultValue = "4") int inferenceBatch;
+        @Option(names = "--size", defaultValue = "448x336", description = "training input WxH") String size;
+        @Option(names = "--batch", defaultValue = "4") int batch;
+        @Option(names = "--channels", defaultValue = "64", description = "pyramid and UperNet width") int channels;
+        @Option(names = "--steps", defaultValue = "10") int steps;
+        @Option(names = "--warmup", defaultValue = "2", description = "untimed steps (>= 1: the first caches features)")
+        int warmup;
+        @Option(names = "--threads", defaultValue = "2") int threads;
+        @Option(names = "--weights", description = "backbone (default: DeiT-Tiny from UNIV_SHARED, else random init)") Path weights;
+        @Option(names = "--data", description = "root with ir/, mask/ and classes.txt (default: generated scenes)") String data;
+        @Option(names = "--json", description = "one JSON line instead of a table") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Engines.threads(threads);
+            int[] train = SegHeadInfo.parseSize(size, "--size");
+            int[] infer = SegHeadInfo.parseSize(inferenceSize, "--inference-size");
+            SegBenchmark.Result r = SegBenchmark.run(weightsOrDefault(weights), data, infer[0], infer[1], inferenceBatch,
+                    SegTrainer.builder().setSize(train[1], train[0]).optBatchSize(batch).optChannels(channels), steps,
+                    warmup);
+            if (json) {
+                System.out.println(new ObjectMapper().writeValueAsString(r.toMap()));
+            } else {
+                System.out.printf(Locale.ROOT, "inference %s, batch %d, %d threads: %.2f images/s%n", inferenceSize,
+                        inferenceBatch, threads, r.imagesPerSecond());
+                System.out.printf(Locale.ROOT, "head training %s, batch %d, cached features: %.2f steps/s%n", size,
+                        batch, r.cachedStepsPerSecond());
             }
             return 0;
         }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.univ.data.Images.Planes;
 import org.univ.data.PairIndex;
 import org.univ.detect.BoxPainter;
@@ -42,36 +41,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code univ det}: object detection — train a head on a backbone, predict, evaluate (COCO box AP). */
-@Command(name = "det", mixinStandardHelpOptions = true, description = "Object detection: train, predict, eval.",
-        subcommands = {DetCommand.Train.class, DetCommand.Predict.class, DetCommand.Eval.class})
-final class DetCommand implements Runnable {
+@Command(name = "det", mixinStandardHelpOptions = true, description = "Object detection: train, predict, eval, gt.",
+        subcommands = {DetCommand.Train.class, DetCommand.Predict.class, DetCommand.Eval.class, DetCommand.Gt.class})
+final class DetCommand extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train the CenterNet-style detection head on a backbone (frozen: cached features; or"
                     + " fine-tuned). Writes head.safetensors, det_config.yaml, metrics.jsonl and, with --val, COCO"
                     + " gt.json / dt.json and eval.json.")
     static final class Train implements Callable<Integer> {
-        @Option(names = "--backbone", required = true, description = "backbone checkpoint") Path backbone;
+        @CommandLine.Mixin TrainingOptions run;
         @Option(names = "--modality", required = true, description = "ir or rgb") String modality;
         @Option(names = "--data", required = true, description = "ROOT[:ids.txt] (YOLO labels) or a COCO JSON") String data;
         @Option(names = "--val", description = "evaluation set: ROOT[:ids.txt] or a COCO JSON") String val;
         @Option(names = "--size", description = "input WxH (default 448x336)") String size;
-        @CommandLine.ArgGroup(exclusive = true) TransferCommand.Protocol protocol = new TransferCommand.Protocol();
-        @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--config", description = "detection config YAML") Path config;
         @Option(names = "--set", description = "config override, e.g. --set iterations=100") List<String> overrides = new ArrayList<>();
-        @Option(names = "--out", required = true, description = "output folder") Path out;
-        @Option(names = "--threads", defaultValue = "2") int threads;
-        @Option(names = "--no-progress", description = "log lines instead of a progress bar") boolean noProgress;
 
         @Override
         public Integer call() throws Exception {
@@ -81,12 +67,11 @@ final class DetCommand implements Runnable {
                 sets.add("width=" + wh[0]);
                 sets.add("height=" + wh[1]);
             }
-            if (protocol.finetune) {
-                sets.add("protocol=finetune");
-            } else if (protocol.freeze) {
-                sets.add("protocol=freeze");
+            if (run.protocol.override() != null) {
+                sets.add(run.protocol.override());
             }
-            sets.add("seed=" + seed);
+            sets.add("seed=" + run.seed);
+            Path out = run.out;
             DetectionConfig cfg = DetectionConfig.load(config, sets);
             Modality mod = Modality.parse(modality);
             DetectionDataset train = DetectionDataset.open(data, mod);
@@ -94,15 +79,16 @@ final class DetCommand implements Runnable {
             System.out.println("train: " + train + (eval == null ? "" : "\nval:   " + eval));
             Files.createDirectories(out);
             Files.writeString(out.resolve("det_config.yaml"), cfg.toYaml());
-            Engines.threads(threads);
+            Engines.threads(run.threads);
             long t0 = System.nanoTime();
             try (NDManager manager = NDManager.newBaseManager();
-                 Backbone net = Backbones.load(backbone, manager, true);
+                 Backbone net = Backbones.load(run.backbone, manager, true);
                  Detector detector = Detector.forBackbone(manager, net, train.numClasses(), cfg);
                  BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
-                 DetProgress progress = new DetProgress("det train", cfg.iterations(), noProgress)) {
+                 Progress progress = new Progress("det train", cfg.iterations(), run.noProgress,
+                         new PrintWriter(System.out, true), 50)) {
                 DetectionTrainer.Listener listener = s -> {
-                    progress.onStep(s);
+                    progress.detectionStep(s);
                     try {
                         metrics.write(JSON.writeValueAsString(s.toMap()));
                         metrics.newLine();
@@ -120,7 +106,7 @@ final class DetCommand implements Runnable {
                             cfg.flip() > 0, null, stages, 16, manager, null)) {
                         System.out.printf(Locale.ROOT, "features of %d images cached (%.0f s)%n", train.size(),
                                 (System.nanoTime() - t0) / 1e9);
-                        DetectionTrainer.trainFrozen(detector, cache, cfg, seed, listener);
+                        DetectionTrainer.trainFrozen(detector, cache, cfg, run.seed, listener);
                         if (eval != null) {
                             try (FeatureCache valCache = FeatureCache.build(net, eval, images, cfg.width(), cfg.height(),
                                     false, cache.standardization(), stages, 16, manager, null)) {
@@ -129,7 +115,7 @@ final class DetCommand implements Runnable {
                         }
                     }
                 } else {
-                    DetectionTrainer.trainOnline(detector, net, train, images, cfg, seed, listener);
+                    DetectionTrainer.trainOnline(detector, net, train, images, cfg, run.seed, listener);
                     if (eval != null) {
                         found = model.predict(eval, null);
                     }
@@ -161,8 +147,7 @@ final class DetCommand implements Runnable {
             description = "Detect objects in images with a trained head: pictures with boxes (PNG) and COCO results"
                     + " (detections.json, with images.json naming the image ids).")
     static final class Predict implements Callable<Integer> {
-        @Option(names = "--head", required = true, description = "head.safetensors from univ det train") Path head;
-        @Option(names = "--backbone", required = true, description = "the backbone the head was trained on") Path backbone;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--images", required = true, description = "an image file or a folder of images") Path images;
         @Option(names = "--out", required = true, description = "output folder") Path out;
         @Option(names = "--size", description = "input WxH (default: the head's training size)") String size;
@@ -172,27 +157,27 @@ final class DetCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<Path> files = imageFiles(images);
-            DetectionModel.requireFile(head);
+            List<Path> files = PairIndex.imageFiles(images);
+            DetectionModel.requireFile(model.head);
             Files.createDirectories(out);
             Engines.threads(threads);
             long t0 = System.nanoTime();
             List<CocoDetection> all = new ArrayList<>();
             List<Map<String, Object>> imageRows = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager();
-                 DetectionModel model = sized(DetectionModel.load(backbone, head, manager), size)) {
+                 DetectionModel detector = sized(DetectionModel.load(model.backbone, model.head, manager), size)) {
                 for (int i = 0; i < files.size(); i++) {
                     Path f = files.get(i);
-                    Planes planes = model.images().decode(f);
-                    List<Detection> found = model.detect(planes);
+                    Planes planes = detector.images().decode(f);
+                    List<Detection> found = detector.detect(planes);
                     long id = i + 1L;
                     for (Detection d : found) {
-                        all.add(d.toCoco(id, model.categories().get(d.classIndex()).id()));
+                        all.add(d.toCoco(id, detector.categories().get(d.classIndex()).id()));
                     }
                     imageRows.add(Map.of("id", id, "file_name", f.toString(), "width", planes.width(),
                             "height", planes.height()));
                     String stem = PairIndex.stem(f.getFileName().toString());
-                    BoxPainter.writePng(BoxPainter.draw(planes, found, model.classNames(), minScore, null),
+                    BoxPainter.writePng(BoxPainter.draw(planes, found, detector.classNames(), minScore, null),
                             out.resolve(stem + ".png"));
                     System.out.printf(Locale.ROOT, "%s: %d detections (%d ≥ %.2f)%n", f.getFileName(), found.size(),
                             found.stream().filter(d -> d.score() >= minScore).count(), minScore);
@@ -203,22 +188,27 @@ final class DetCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%d images in %.1f s → %s%n", files.size(), (System.nanoTime() - t0) / 1e9, out);
             return 0;
         }
+    }
 
-        private static List<Path> imageFiles(Path images) throws IOException {
-            if (Files.isRegularFile(images)) {
-                return List.of(images);
+    @Command(name = "gt", mixinStandardHelpOptions = true,
+            description = "Write the COCO ground truth of YOLO-labelled images (images with file names and sizes,"
+                    + " annotations, categories), to score any detector's COCO results with 'univ det eval --gt --dt'.")
+    static final class Gt implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "ROOT[:ids.txt]",
+                description = "images in ROOT/vi|ir/, YOLO boxes in ROOT/labels/visible|infrared/") String data;
+        @Option(names = "--modality", required = true, description = "ir or rgb: whose images and boxes") String modality;
+        @Option(names = "--out", required = true, paramLabel = "GT.json", description = "the file to write") Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            DetectionDataset dataset = DetectionDataset.open(data, Modality.parse(modality));
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
             }
-            if (!Files.isDirectory(images)) {
-                throw new IllegalArgumentException(images + ": no such image file or folder");
-            }
-            List<Path> files;
-            try (Stream<Path> s = Files.list(images)) {
-                files = s.filter(Files::isRegularFile).filter(PairIndex::isImage).sorted().toList();
-            }
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException(images + ": no images (PNG, JPEG, BMP, TIFF) in this folder");
-            }
-            return files;
+            dataset.writeCocoJson(out);
+            System.out.printf(Locale.ROOT, "%d images, %d boxes, classes %s -> %s%n", dataset.size(), dataset.boxCount(),
+                    dataset.classNames(), out);
+            return 0;
         }
     }
 

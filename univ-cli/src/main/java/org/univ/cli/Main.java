@@ -24,16 +24,20 @@ public final class Main implements Runnable {
 
     public static int execute(String... args) {
         Engines.offline();
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(new Main()).execute(args);
+    }
+
+    /** A command line for {@code command} whose errors (bad file, bad shape) print one clear line, not a stack trace. */
+    static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // user errors (bad file, bad shape) get one clear line, not a stack trace
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
             if (System.getenv("UNIV_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
             return 1;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     public static void main(String[] args) {

@@ -13,11 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.univ.data.DataException;
 import org.univ.data.ImageDecoder;
 import org.univ.data.Images.Planes;
 import org.univ.data.PairIndex;
@@ -26,7 +21,7 @@ import org.univ.lora.LoRAConfig;
 import org.univ.model.Backbone;
 import org.univ.model.Backbones;
 import org.univ.segment.LabelMap;
-import org.univ.segment.Modality;
+import org.univ.downstream.Modality;
 import org.univ.segment.SegCheckpoint;
 import org.univ.segment.SegClasses;
 import org.univ.segment.SegDataset;
@@ -39,7 +34,6 @@ import org.univ.segment.SlidingWindow;
 import org.univ.segment.UnivSegmentation;
 import org.univ.util.Engines;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,15 +41,21 @@ import picocli.CommandLine.Option;
 @Command(name = "seg", mixinStandardHelpOptions = true,
         description = "Semantic segmentation: UperNet on the simple pyramid of a backbone (frozen or LoRA fine-tuned).",
         subcommands = {SegCommand.Train.class, SegCommand.Eval.class, SegCommand.Predict.class})
-final class SegCommand implements Runnable {
+final class SegCommand extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** How masks are read: their folder and a label map (also for {@code univ transfer --task seg}). */
+    static final class MaskOptions {
+        @Option(names = "--masks", paramLabel = "DIR", description = "mask folder (default ROOT/mask)")
+        Path masks;
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        @Option(names = "--label-map", paramLabel = "FROM:TO,...",
+                description = "mask values to class ids, e.g. 255:1 for 0/255 masks (default identity, 255 = ignore)")
+        String labelMap;
+
+        LabelMap labelMap() {
+            return LabelMap.parse(labelMap);
+        }
     }
 
     /** Where labelled images are and how to read their masks. */
@@ -64,18 +64,13 @@ final class SegCommand implements Runnable {
                 description = "images in ROOT/vi|ir/ (or visible|infrared/), masks in ROOT/mask/")
         String data;
 
-        @Option(names = "--masks", paramLabel = "DIR", description = "mask folder (default ROOT/mask)")
-        Path masks;
-
-        @Option(names = "--label-map", paramLabel = "FROM:TO,...",
-                description = "mask values to class ids, e.g. 255:1 for 0/255 masks (default identity, 255 = ignore)")
-        String labelMap;
+        @CommandLine.Mixin
+        MaskOptions masks;
 
         SegDataset load(Modality modality, SegClasses classes) {
-            SegDataset.Builder b = SegDataset.builder().setData(data).setModality(modality)
-                    .optLabelMap(LabelMap.parse(labelMap));
-            if (masks != null) {
-                b.optMasks(masks);
+            SegDataset.Builder b = SegDataset.builder().setData(data).setModality(modality).optLabelMap(masks.labelMap());
+            if (masks.masks != null) {
+                b.optMasks(masks.masks);
             }
             if (classes != null) {
                 b.optClasses(classes);
@@ -131,8 +126,8 @@ final class SegCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--backbone", required = true, paramLabel = "W", description = "backbone checkpoint (teacher or UNIV student)")
-        Path backbone;
+        @CommandLine.Mixin
+        TrainingOptions run;
 
         @Option(names = "--modality", defaultValue = "ir", description = "ir or rgb (default ${DEFAULT-VALUE})")
         String modality;
@@ -150,9 +145,6 @@ final class SegCommand implements Runnable {
         @Option(names = "--crop", paramLabel = "WxH", description = "training crop (default: the size)")
         String crop;
 
-        @ArgGroup(exclusive = true)
-        ProtocolOption protocol = new ProtocolOption();
-
         @Option(names = "--iterations", defaultValue = "200") int iterations;
         @Option(names = "--batch", defaultValue = "4") int batch;
         @Option(names = "--lr", defaultValue = "1e-3") double lr;
@@ -160,19 +152,16 @@ final class SegCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "0", description = "linear warm-up steps before the poly decay") int warmup;
         @Option(names = "--channels", defaultValue = "64", description = "pyramid and UperNet width") int channels;
         @Option(names = "--lora-rank", defaultValue = "8") int loraRank;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--threads", defaultValue = "2") int threads;
-        @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
-        @Option(names = "--no-progress", description = "plain log lines instead of a progress bar") boolean noProgress;
 
         @Override
         public Integer call() throws IOException {
-            Engines.threads(threads);
+            Engines.threads(run.threads);
             PrintWriter w = spec.commandLine().getOut();
+            Path out = run.out;
             int[] s = SegHeadInfo.parseSize(size, "--size");
             SegTrainer.Builder settings = SegTrainer.builder().setSize(s[1], s[0]).optIterations(iterations).optBatchSize(batch)
-                    .optLr(lr).optWeightDecay(weightDecay).optWarmup(warmup).optChannels(channels).optSeed(seed)
-                    .optProtocol(protocol.finetune ? SegTrainer.Protocol.FINETUNE : SegTrainer.Protocol.FREEZE)
+                    .optLr(lr).optWeightDecay(weightDecay).optWarmup(warmup).optChannels(channels).optSeed(run.seed)
+                    .optProtocol(run.protocol.finetune ? SegTrainer.Protocol.FINETUNE : SegTrainer.Protocol.FREEZE)
                     .optLora(LoRAConfig.builder().optRank(loraRank).build());
             if (crop != null) {
                 int[] c = SegHeadInfo.parseSize(crop, "--crop");
@@ -180,18 +169,17 @@ final class SegCommand implements Runnable {
             }
             SegTrainer trainer = settings.build();
             SegDataset data = dataOptions.load(Modality.parse(modality), classes(classes));
-            w.printf(Locale.ROOT, "%d %s images from %s, classes %s%n", data.size(), data.modality().label(), data.source(),
+            w.printf(Locale.ROOT, "%d %s images from %s, classes %s%n", data.size(), data.modality().key(), data.source(),
                     data.classes().names());
             Files.createDirectories(out);
             Path head = out.resolve("seg-head.safetensors");
-            try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.load(backbone, m, true);
+            try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.load(run.backbone, m, true);
                  BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"));
-                 Progress progress = new Progress("seg train", iterations, noProgress, w)) {
-                w.println("backbone " + backbone + ": " + b.config() + "; protocol " + trainer.protocol().label());
+                 Progress progress = new Progress("seg train", iterations, run.noProgress, w, 10)) {
+                w.println("backbone " + run.backbone + ": " + b.config() + "; protocol " + trainer.protocol().label());
                 w.flush();
                 SegTrainer.Trained t = trainer.train(b, data, m, step -> {
-                    progress.step(step.step(), String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f img/s", step.loss(),
-                            step.lr(), step.imagesPerSecond()));
+                    progress.segmentationStep(step);
                     try {
                         metrics.write(JSON.writeValueAsString(Map.of("step", step.step(), "loss", step.loss(), "lr", step.lr())));
                         metrics.newLine();
@@ -204,7 +192,7 @@ final class SegCommand implements Runnable {
                 }
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("head", head.toString());
-                summary.put("backbone", backbone.toString());
+                summary.put("backbone", run.backbone.toString());
                 summary.put("protocol", trainer.protocol().label());
                 summary.put("images", data.size());
                 summary.put("iterations", iterations);
@@ -218,20 +206,13 @@ final class SegCommand implements Runnable {
         }
     }
 
-    /** --freeze (default) or --finetune. */
-    static final class ProtocolOption {
-        @Option(names = "--freeze", description = "frozen backbone, head only (default)") boolean freeze;
-        @Option(names = "--finetune", description = "LoRA fine-tuning of the backbone with the head") boolean finetune;
-    }
-
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Score a head on labelled images (mmseg mIoU/aAcc/mAcc with the per-class table).")
     static final class Eval implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--backbone", required = true, paramLabel = "W") Path backbone;
-        @Option(names = "--head", required = true, paramLabel = "H", description = "seg-head.safetensors from 'seg train'") Path head;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--modality", description = "ir or rgb (default: the head's)") String modality;
         @CommandLine.Mixin DataOptions dataOptions;
         @CommandLine.Mixin InferenceOptions inference;
@@ -243,24 +224,24 @@ final class SegCommand implements Runnable {
         public Integer call() throws IOException {
             Engines.threads(threads);
             PrintWriter w = spec.commandLine().getOut();
-            try (UnivSegmentation seg = UnivSegmentation.load(backbone, head)) {
+            try (UnivSegmentation seg = UnivSegmentation.load(model.backbone, model.head)) {
                 inference.apply(seg);
                 Modality mod = modality != null ? Modality.parse(modality) : seg.info().modality();
                 SegDataset data = dataOptions.load(mod, seg.classes());
                 long t0 = System.nanoTime();
                 SegMetrics.Result r;
-                try (Progress progress = new Progress("seg eval", data.size(), noProgress, json ? null : w)) {
-                    r = SegEvaluation.evaluate(seg, data, i -> progress.step(i, ""));
+                try (Progress progress = new Progress("seg eval", data.size(), noProgress, json ? null : w, 10)) {
+                    r = SegEvaluation.evaluate(seg, data, i -> progress.stepTo(i, "images"));
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 if (json) {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("data", data.source());
-                    out.put("modality", mod.label());
+                    out.put("modality", mod.key());
                     out.putAll(SegEvaluation.toMap(r, seg.classes()));
                     w.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
                 } else {
-                    w.printf(Locale.ROOT, "%d %s images from %s (%.1f s, %s)%n", data.size(), mod.label(), data.source(),
+                    w.printf(Locale.ROOT, "%d %s images from %s (%.1f s, %s)%n", data.size(), mod.key(), data.source(),
                             seconds, seg.slidingWindow() == null ? "whole image" : "sliding window " + seg.slidingWindow());
                     w.print(r.table(seg.classes().toArray()));
                 }
@@ -276,8 +257,7 @@ final class SegCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--backbone", required = true, paramLabel = "W") Path backbone;
-        @Option(names = "--head", required = true, paramLabel = "H") Path head;
+        @CommandLine.Mixin HeadFiles model;
         @Option(names = "--images", required = true, paramLabel = "DIR|FILE") Path images;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
         @Option(names = "--alpha", defaultValue = "0.5", description = "overlay opacity (default ${DEFAULT-VALUE})") double alpha;
@@ -289,9 +269,9 @@ final class SegCommand implements Runnable {
         public Integer call() throws IOException {
             Engines.threads(threads);
             PrintWriter w = spec.commandLine().getOut();
-            List<Path> files = imageFiles(images);
-            try (UnivSegmentation seg = UnivSegmentation.load(backbone, head);
-                 Progress progress = new Progress("seg predict", files.size(), noProgress, w)) {
+            List<Path> files = PairIndex.imageFiles(images);
+            try (UnivSegmentation seg = UnivSegmentation.load(model.backbone, model.head);
+                 Progress progress = new Progress("seg predict", files.size(), noProgress, w, 10)) {
                 inference.apply(seg);
                 int done = 0;
                 for (Path f : files) {
@@ -303,30 +283,13 @@ final class SegCommand implements Runnable {
                             out.resolve("masks").resolve(stem + ".png"));
                     SegPictures.writePng(SegPictures.overlay(planes, classes, alpha, -1),
                             out.resolve("overlays").resolve(stem + ".png"));
-                    progress.step(++done, stem);
+                    progress.stepTo(++done, stem);
                 }
             }
             w.printf(Locale.ROOT, "%d images: class-id masks in %s, overlays in %s%n", files.size(), out.resolve("masks"),
                     out.resolve("overlays"));
             return 0;
         }
-    }
-
-    static List<Path> imageFiles(Path images) throws IOException {
-        if (Files.isRegularFile(images)) {
-            return List.of(images);
-        }
-        if (!Files.isDirectory(images)) {
-            throw new DataException(images + " is neither an image file nor a folder of images");
-        }
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(images)) {
-            s.filter(f -> Files.isRegularFile(f) && PairIndex.isImage(f)).sorted().forEach(out::add);
-        }
-        if (out.isEmpty()) {
-            throw new DataException("no images (PNG, JPEG, BMP, TIFF) in " + images);
-        }
-        return out;
     }
 
     /** {@code background,person} or a class file. */
@@ -336,38 +299,5 @@ final class SegCommand implements Runnable {
         }
         Path p = Path.of(option);
         return Files.isRegularFile(p) ? SegClasses.read(p) : SegClasses.parse(option);
-    }
-
-    /** A progress bar on a console, else (or with --no-progress) a log line every 10 steps, as {@code univ pretrain}. */
-    static final class Progress implements AutoCloseable {
-        private final ProgressBar bar;
-        private final PrintWriter plainOut;
-        private final long total;
-
-        /** @param out where plain lines go; null prints nothing (e.g. with --json) */
-        Progress(String task, long total, boolean noBar, PrintWriter out) {
-            boolean console = !noBar && out != null && System.console() != null;
-            this.total = total;
-            this.plainOut = console ? null : out;
-            this.bar = console ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null;
-        }
-
-        void step(long step, String extra) {
-            if (bar != null) {
-                bar.stepTo(step);
-                bar.setExtraMessage(" " + extra);
-            } else if (plainOut != null && (step % 10 == 0 || step == total || step == 1)) {
-                plainOut.printf(Locale.ROOT, "%d/%d  %s%n", step, total, extra);
-                plainOut.flush();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 }

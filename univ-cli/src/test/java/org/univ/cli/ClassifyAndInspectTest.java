@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 import org.univ.util.SharedData;
 
 class ClassifyAndInspectTest {
@@ -24,7 +25,7 @@ class ClassifyAndInspectTest {
     void classifyPutsMinivanInTheTop5() {
         Path image = shared("data/roadscene/vi/FLIR_00006.jpg");
         shared("models/deit_tiny_patch16_224.safetensors");
-        CliRunner.Result r = CliRunner.run("classify", "--size", "224", image.toString());
+        Console.Result r = CliRunner.run("classify", "--size", "224", image.toString());
         assertEquals(0, r.exitCode(), r.err());
         System.out.print(r.out());
         List<String> lines = r.out().lines().toList();
@@ -35,7 +36,7 @@ class ClassifyAndInspectTest {
     @Test
     void inspectListsTensorsAndMetadata() {
         Path w = shared("models/deit_tiny_patch16_224.safetensors");
-        CliRunner.Result r = CliRunner.run("inspect", w.toString());
+        Console.Result r = CliRunner.run("inspect", w.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("blocks.11.mlp.fc2.weight"), r.out());
         assertTrue(r.out().contains("meta  embed_dim = 192"), r.out());
@@ -46,10 +47,10 @@ class ClassifyAndInspectTest {
     void badInputGivesOneClearLine(@TempDir Path dir) throws Exception {
         Path notWeights = dir.resolve("x.safetensors");
         Files.write(notWeights, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
-        CliRunner.Result r = CliRunner.run("inspect", notWeights.toString());
+        Console.Result r = CliRunner.run("inspect", notWeights.toString());
         assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains(notWeights.toString()) && r.err().contains("safetensors"), r.err());
-        CliRunner.Result missing = CliRunner.run("classify", "--weights", dir.resolve("nope.safetensors").toString(), "a.png");
+        Console.Result missing = CliRunner.run("classify", "--weights", dir.resolve("nope.safetensors").toString(), "a.png");
         assertNotEquals(0, missing.exitCode());
         assertTrue(missing.err().contains("does not exist"), missing.err());
     }

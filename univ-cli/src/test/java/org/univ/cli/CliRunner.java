@@ -1,28 +1,20 @@
 package org.univ.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import org.univ.Console;
 
-/** Runs the CLI in-process and captures what it prints. */
+/** Runs the CLI, or one of its commands, in-process and captures what it prints. */
 final class CliRunner {
-    record Result(int exitCode, String out, String err) {}
-
     private CliRunner() {}
 
-    static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /** {@code univ ARGS…} as {@link Main} runs it. */
+    static Console.Result run(String... args) {
+        return Console.capture(() -> Main.execute(args));
+    }
+
+    /** One command on its own, with {@link Main}'s error handling; its picocli writers print to the captured streams. */
+    static Console.Result run(Object command, String... args) {
+        return Console.capture(() -> Main.commandLine(command).setOut(new PrintWriter(System.out, true))
+                .setErr(new PrintWriter(System.err, true)).execute(args));
     }
 }

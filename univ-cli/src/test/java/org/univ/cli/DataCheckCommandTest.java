@@ -7,32 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 
 class DataCheckCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out) {}
-
-    private static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static Console.Result run(String... args) {
+        return CliRunner.run(args);
     }
 
     private static void image(Path file, int w, int h, int type, String format) throws IOException {
@@ -54,8 +42,8 @@ class DataCheckCommandTest {
     @Test
     void textReportOfAUsableRoot() throws IOException {
         Path root = root();
-        Run r = run("data", "check", root.toString());
-        assertEquals(0, r.code(), r.out());
+        Console.Result r = run("data", "check", root.toString());
+        assertEquals(0, r.exitCode(), r.out());
         assertTrue(r.out().contains("pairs          2"), r.out());
         assertTrue(r.out().contains("IR formats     16-bit grey ×1, 8-bit grey ×1"), r.out());
         assertTrue(r.out().contains("IR orphans     1: extra.png"), r.out());
@@ -67,8 +55,8 @@ class DataCheckCommandTest {
     void jsonAndNonZeroExitWhenARootIsUnusable() throws IOException {
         Path root = root();
         Files.writeString(root.resolve("ids.txt"), "a\nmissing\n");
-        Run r = run("data", "check", "--json", root + ":ids.txt", dir.resolve("nowhere").toString());
-        assertEquals(1, r.code(), r.out());
+        Console.Result r = run("data", "check", "--json", root + ":ids.txt", dir.resolve("nowhere").toString());
+        assertEquals(1, r.exitCode(), r.out());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertFalse(json.get("usable").asBoolean());
         assertEquals(1, json.get("pairs").asInt());
@@ -82,9 +70,9 @@ class DataCheckCommandTest {
     void explicitLayout() throws IOException {
         image(dir.resolve("custom/rgb/x.jpg"), 8, 6, BufferedImage.TYPE_3BYTE_BGR, "jpeg");
         image(dir.resolve("custom/thermal/x.png"), 8, 6, BufferedImage.TYPE_BYTE_GRAY, "png");
-        assertEquals(1, run("data", "check", dir.resolve("custom").toString()).code());
-        Run r = run("data", "check", "--layout", "rgb,thermal", dir.resolve("custom").toString());
-        assertEquals(0, r.code(), r.out());
+        assertEquals(1, run("data", "check", dir.resolve("custom").toString()).exitCode());
+        Console.Result r = run("data", "check", "--layout", "rgb,thermal", dir.resolve("custom").toString());
+        assertEquals(0, r.exitCode(), r.out());
         assertTrue(r.out().contains("layout         rgb/ + thermal/"), r.out());
     }
 }

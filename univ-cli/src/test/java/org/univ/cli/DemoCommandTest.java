@@ -9,12 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 
 /** The demo end to end at toy scale: generated data, teacher, pre-training, evaluation, pictures, report. */
 class DemoCommandTest {
     @Test
     void demoRunsEndToEndAndWritesItsReport(@TempDir Path dir) throws Exception {
-        CliRunner.Result r = CliRunner.run("demo", "--out", dir.toString(), "--pairs", "24", "--teacher-steps", "6",
+        Console.Result r = CliRunner.run("demo", "--out", dir.toString(), "--pairs", "24", "--teacher-steps", "6",
                 "--pretrain-steps", "4", "--set", "batch=4");
         assertEquals(0, r.exitCode(), r.err() + r.out());
         assertTrue(r.out().contains("positives-mAP"), r.out());

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 import org.univ.eval.CocoDetection;
 import org.univ.eval.CocoGroundTruth;
-import picocli.CommandLine;
 
 class DetCommandTest {
     @TempDir
@@ -33,21 +31,15 @@ class DetCommandTest {
                  {"image_id": 1, "category_id": 1, "bbox": [0, 0, 100, 100], "score": 0.8}]""");
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new DetCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static Console.Result run(String... args) {
+        return CliRunner.run(new DetCommand(), args);
     }
 
     @Test
     void printsTheCocoSummaryAndThePerClassTable() throws Exception {
         writeFiles();
-        Run r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("dt.json").toString());
-        assertEquals(0, r.code(), r.err());
+        Console.Result r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("dt.json").toString());
+        assertEquals(0, r.exitCode(), r.err());
         // ranks FP, TP of 2 objects: precision 0, 1/2 → 1/2 up to recall .5 (51 points), 0 after: AP = 25.5/101
         assertTrue(r.out().contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.252"),
                 r.out());
@@ -60,9 +52,9 @@ class DetCommandTest {
     @Test
     void printsJson() throws Exception {
         writeFiles();
-        Run r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("dt.json").toString(),
+        Console.Result r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("dt.json").toString(),
                 "--json");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(25.5 / 101, j.get("AP").asDouble(), 1e-12);
         assertEquals(0.5, j.get("AR100").asDouble(), 1e-12);
@@ -74,11 +66,11 @@ class DetCommandTest {
         writeFiles();
         Files.writeString(dir.resolve("other.json"),
                 "[{\"image_id\": 42, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"score\": 0.5}]");
-        Run r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("other.json").toString());
-        assertNotEquals(0, r.code());
+        Console.Result r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--dt", dir.resolve("other.json").toString());
+        assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains("other.json") && r.err().contains("image 42"), r.err());
-        assertNotEquals(0, run("eval", "--gt", dir.resolve("gt.json").toString()).code()); // --dt missing
-        assertEquals(0, run().code()); // the group alone prints its usage
+        assertNotEquals(0, run("eval", "--gt", dir.resolve("gt.json").toString()).exitCode()); // --dt missing
+        assertEquals(0, run().exitCode()); // the group alone prints its usage
     }
 
     /** train → predict → eval (with the head, and from the written COCO files) on generated scenes. */
@@ -87,11 +79,11 @@ class DetCommandTest {
         Path[] backbones = TransferCommandTest.tinyBackbones(dir);
         Path data = TransferCommandTest.scenes(dir);
         Path out = dir.resolve("run");
-        TransferCommandTest.Run train = TransferCommandTest.run(new DetCommand(), "train", "--backbone",
+        Console.Result train = CliRunner.run(new DetCommand(), "train", "--backbone",
                 backbones[0].toString(), "--modality", "ir", "--data", data + ":train.txt", "--val", data + ":val.txt",
                 "--size", "64x48", "--freeze", "--seed", "3", "--set", "iterations=6", "--set", "batch=4", "--set",
                 "channels=16", "--out", out.toString(), "--no-progress");
-        assertEquals(0, train.code(), train.out());
+        assertEquals(0, train.exitCode(), train.out());
         for (String f : new String[] {"head.safetensors", "det_config.yaml", "metrics.jsonl", "gt.json", "dt.json",
                 "summary.json"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -100,23 +92,23 @@ class DetCommandTest {
         assertTrue(new ObjectMapper().readTree(out.resolve("metrics.jsonl").toFile()).has("loss_focal"));
         assertTrue(train.out().contains("Average Precision"), train.out());
         // the gt/dt files written by train score like the head run again on the same data
-        Run fromFiles = run("eval", "--gt", out.resolve("gt.json").toString(), "--dt", out.resolve("dt.json").toString(),
+        Console.Result fromFiles = run("eval", "--gt", out.resolve("gt.json").toString(), "--dt", out.resolve("dt.json").toString(),
                 "--json");
-        assertEquals(0, fromFiles.code(), fromFiles.err());
-        TransferCommandTest.Run withHead = TransferCommandTest.run(new DetCommand(), "eval", "--head",
+        assertEquals(0, fromFiles.exitCode(), fromFiles.err());
+        Console.Result withHead = CliRunner.run(new DetCommand(), "eval", "--head",
                 out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--data",
                 data + ":val.txt", "--json");
-        assertEquals(0, withHead.code(), withHead.out());
+        assertEquals(0, withHead.exitCode(), withHead.out());
         JsonNode a = new ObjectMapper().readTree(fromFiles.out());
         JsonNode b = new ObjectMapper().readTree(withHead.out().substring(withHead.out().indexOf('{')));
         assertEquals(a.get("AP").asDouble(), b.get("AP").asDouble(), 1e-4);
         assertEquals(4, a.get("images").asInt());
 
         Path pictures = dir.resolve("pred");
-        TransferCommandTest.Run predict = TransferCommandTest.run(new DetCommand(), "predict", "--head",
+        Console.Result predict = CliRunner.run(new DetCommand(), "predict", "--head",
                 out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--images",
                 data.resolve("ir").toString(), "--out", pictures.toString(), "--min-score", "0");
-        assertEquals(0, predict.code(), predict.out());
+        assertEquals(0, predict.exitCode(), predict.out());
         assertTrue(Files.exists(pictures.resolve("img011.png")));
         assertEquals(64, javax.imageio.ImageIO.read(pictures.resolve("img011.png").toFile()).getWidth());
         java.util.List<CocoDetection> dets = CocoDetection.read(pictures.resolve("detections.json"));
@@ -125,24 +117,46 @@ class DetCommandTest {
 
         // a head with other classes than the data is refused, naming both
         Files.writeString(data.resolve("labels/classes.txt"), "0 square\n1 bar\n2 extra\n");
-        TransferCommandTest.Run mismatch = TransferCommandTest.run(new DetCommand(), "eval", "--head",
+        Console.Result mismatch = CliRunner.run(new DetCommand(), "eval", "--head",
                 out.resolve("head.safetensors").toString(), "--backbone", backbones[0].toString(), "--data",
                 data + ":val.txt");
-        assertNotEquals(0, mismatch.code());
+        assertNotEquals(0, mismatch.exitCode());
         // neither mode complete: a usage error
-        assertNotEquals(0, run("eval", "--head", out.resolve("head.safetensors").toString()).code());
-        assertNotEquals(0, run("eval", "--gt", out.resolve("gt.json").toString(), "--head", "x").code());
+        assertNotEquals(0, run("eval", "--head", out.resolve("head.safetensors").toString()).exitCode());
+        assertNotEquals(0, run("eval", "--gt", out.resolve("gt.json").toString(), "--head", "x").exitCode());
         assertEquals(4, CocoGroundTruth.read(out.resolve("gt.json")).imageIds().size());
+    }
+
+    @Test
+    void gtWritesTheCocoGroundTruthOfYoloLabels() throws Exception {
+        Path data = TransferCommandTest.scenes(dir);
+        Path gt = dir.resolve("coco/gt_ir.json");
+        Console.Result r = run("gt", "--data", data + ":val.txt", "--modality", "ir", "--out", gt.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        CocoGroundTruth truth = CocoGroundTruth.read(gt);
+        long boxes = 0;
+        for (String id : Files.readAllLines(data.resolve("val.txt"))) {
+            boxes += Files.readAllLines(data.resolve("labels/infrared/" + id + ".txt")).stream().filter(l -> !l.isBlank())
+                    .count();
+        }
+        assertEquals(4, truth.imageIds().size());
+        assertEquals(boxes, truth.annotations().size());
+        assertEquals(2, truth.categories().size(), "square, bar");
+        assertTrue(r.out().contains("4 images, " + boxes + " boxes"), r.out());
+        Console.Result missing = run("gt", "--data", dir.resolve("nowhere").toString(), "--modality", "ir", "--out",
+                gt.toString());
+        assertNotEquals(0, missing.exitCode());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
     }
 
     @Test
     void benchDetRunsOnATinyModel() throws Exception {
         Path[] backbones = TransferCommandTest.tinyBackbones(dir);
         Path data = TransferCommandTest.scenes(dir);
-        TransferCommandTest.Run r = TransferCommandTest.run(new BenchCommand(), "det", "--weights",
+        Console.Result r = CliRunner.run(new BenchCommand(), "det", "--weights",
                 backbones[0].toString(), "--data", data.toString(), "--inference-size", "64x48", "--size", "64x48",
                 "--batch", "2", "--steps", "2", "--warmup", "1", "--json");
-        assertEquals(0, r.code(), r.out());
+        assertEquals(0, r.exitCode(), r.out());
         JsonNode j = new ObjectMapper().readTree(r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
         for (String k : new String[] {"inference_images_per_s", "cached_steps_per_s", "online_steps_per_s"}) {
             assertTrue(j.get(k).asDouble() > 0, k);

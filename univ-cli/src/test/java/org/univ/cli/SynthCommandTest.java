@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,26 +15,18 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 import org.univ.data.synth.SceneGenerator;
-import picocli.CommandLine;
 
 class SynthCommandTest {
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run synth(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new SynthCommand());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static Console.Result synth(String... args) {
+        return CliRunner.run(new SynthCommand(), args);
     }
 
     @Test
     void writesTheSameDataSetAsTheLibrary(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("cli");
-        Run r = synth("--out", dir.toString(), "--pairs", "6", "--seed", "3");
+        Console.Result r = synth("--out", dir.toString(), "--pairs", "6", "--seed", "3");
         assertEquals(0, r.exitCode(), r.err());
         System.out.print(r.out());
         assertTrue(r.out().startsWith("wrote 6 pairs (160x128, 3 day, 3 night; 4 train, 2 val;"), r.out());
@@ -49,7 +39,7 @@ class SynthCommandTest {
     @Test
     void sizeAndNightFractionOptions(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("day");
-        Run r = synth("--out", dir.toString(), "--pairs", "3", "--seed", "1", "--width", "96", "--height", "64",
+        Console.Result r = synth("--out", dir.toString(), "--pairs", "3", "--seed", "1", "--width", "96", "--height", "64",
                 "--night-fraction", "0");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(List.of("00000D", "00001D", "00002D"), stems(dir.resolve("ir")));
@@ -60,21 +50,21 @@ class SynthCommandTest {
 
     @Test
     void badArgumentsGiveAClearMessage(@TempDir Path tmp) throws Exception {
-        Run zero = synth("--out", tmp.resolve("a").toString(), "--pairs", "0", "--seed", "1");
+        Console.Result zero = synth("--out", tmp.resolve("a").toString(), "--pairs", "0", "--seed", "1");
         assertNotEquals(0, zero.exitCode());
         assertTrue(zero.err().contains("number of pairs must be >= 1"), zero.err());
 
-        Run tiny = synth("--out", tmp.resolve("b").toString(), "--pairs", "2", "--seed", "1", "--width", "8");
+        Console.Result tiny = synth("--out", tmp.resolve("b").toString(), "--pairs", "2", "--seed", "1", "--width", "8");
         assertNotEquals(0, tiny.exitCode());
         assertTrue(tiny.err().contains("8x128"), tiny.err());
 
         Files.writeString(tmp.resolve("c.txt"), "keep me");
-        Run used = synth("--out", tmp.toString(), "--pairs", "2", "--seed", "1");
+        Console.Result used = synth("--out", tmp.toString(), "--pairs", "2", "--seed", "1");
         assertNotEquals(0, used.exitCode());
         assertTrue(used.err().contains(tmp.toString()) && used.err().contains("not empty"), used.err());
         assertEquals("keep me", Files.readString(tmp.resolve("c.txt")));
 
-        Run missing = synth("--pairs", "2", "--seed", "1");
+        Console.Result missing = synth("--pairs", "2", "--seed", "1");
         assertNotEquals(0, missing.exitCode());
         assertTrue(missing.err().contains("--out"), missing.err());
     }

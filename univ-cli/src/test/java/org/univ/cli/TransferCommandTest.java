@@ -4,40 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 import org.univ.TestModels;
+import org.univ.data.synth.SceneGenerator;
 import org.univ.detect.DetectionScenes;
-import org.univ.model.VisionTransformer;
-import org.univ.model.Weights;
-import picocli.CommandLine;
 
-/** {@code univ transfer} on two tiny random backbones and generated scenes: one seed, a few steps, table + JSON. */
+/** {@code univ transfer} (det and seg) on two tiny random backbones and generated scenes: a few steps, table + JSON. */
 class TransferCommandTest {
     @TempDir
     Path dir;
 
     /** Two tiny ViTs with different random weights, saved as safetensors. */
     static Path[] tinyBackbones(Path dir) {
-        Path[] files = {dir.resolve("teacher.safetensors"), dir.resolve("student.safetensors")};
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int i = 0; i < 2; i++) {
-                try (VisionTransformer vit = new VisionTransformer(TestModels.tinyVit(), m)) {
-                    vit.initialize(11 + i);
-                    Weights.save(vit, files[i], Map.of());
-                }
-            }
-        }
-        return files;
+        return new Path[] {TestModels.saveTinyVit(dir.resolve("teacher.safetensors"), 11),
+            TestModels.saveTinyVit(dir.resolve("student.safetensors"), 12)};
     }
 
     /** 12 generated images 64×48: train ids img000–img007, val img008–img011. */
@@ -49,30 +35,16 @@ class TransferCommandTest {
         return data;
     }
 
-    record Run(int code, String out) {}
-
-    static Run run(Object command, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(command).execute(args);
-            return new Run(code, bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     @Test
     void writesTheTableTheJsonAndPictures() throws Exception {
         Path[] backbones = tinyBackbones(dir);
         Path data = scenes(dir);
         Path out = dir.resolve("out");
-        Run r = run(new TransferCommand(), "--teacher", backbones[0].toString(), "--student", backbones[1].toString(),
+        Console.Result r = CliRunner.run(new TransferCommand(), "--teacher", backbones[0].toString(), "--student", backbones[1].toString(),
                 "--data", data.toString(), "--train", "train.txt", "--val", "val.txt", "--size", "64x48", "--seeds", "1",
                 "--freeze", "--set", "iterations=4", "--set", "batch=4", "--set", "channels=16", "--out", out.toString(),
                 "--no-progress");
-        assertEquals(0, r.code(), r.out());
+        assertEquals(0, r.exitCode(), r.out());
         assertTrue(r.out().contains("UNIV − teacher (paired)"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("ir ") && l.contains("AP50")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("rgb ") && l.contains("mAP")), r.out());
@@ -90,6 +62,50 @@ class TransferCommandTest {
                 "det_student_rgb.png", "gt_ir.json", "dt_student_rgb_seed0.json"}) {
             assertTrue(Files.size(out.resolve(picture)) > 0, picture);
         }
+        assertEquals("det_teacher_ir.png", j.get("pictures").get("teacher_ir").get(0).asText(), "relative to --out");
+        assertTrue(Files.readString(out.resolve("det_config.yaml")).contains("iterations: 4"));
+    }
+
+    /** Segmentation on generated scenes (masks as univ data synth writes them), 2 seeds, then the report of the folder. */
+    @Test
+    void segmentationGivesTheSameTableAndOverlaysAndTheReportShowsThem() throws Exception {
+        Path[] backbones = tinyBackbones(dir);
+        Path data = SceneGenerator.builder().optSize(64, 48).optSeed(3).optValFraction(0.34).build()
+                .write(dir.resolve("synth"), 6).dir();
+        Path out = dir.resolve("seg");
+        Console.Result r = CliRunner.run(new TransferCommand(), "--task", "seg", "--teacher", backbones[0].toString(),
+                "--student", backbones[1].toString(), "--data", data.toString(), "--train", "train.txt", "--val",
+                "val.txt", "--size", "64x48", "--seeds", "2", "--set", "iterations=2", "--set", "batch_size=1",
+                "--set", "channels=8", "--out", out.toString(), "--no-progress");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("seg, freeze backbones, 2 seeds, 64x48"), r.out());
+        assertTrue(r.out().contains("UNIV − teacher (paired)"), r.out());
+        for (String m : new String[] {"ir", "rgb"}) {
+            for (String metric : new String[] {"mIoU", "aAcc", "mAcc"}) {
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(m + " ") && l.contains(metric)), r.out());
+            }
+        }
+        JsonNode j = new ObjectMapper().readTree(out.resolve("transfer.json").toFile());
+        assertEquals("seg", j.get("task").asText());
+        assertEquals("mIoU", j.get("metrics").get(0).asText(), "the headline first");
+        for (String m : new String[] {"ir", "rgb"}) {
+            JsonNode row = j.get("results").get(m).get("mIoU");
+            JsonNode t = row.get("teacher").get("values");
+            JsonNode s = row.get("student").get("values");
+            double paired = ((s.get(0).asDouble() - t.get(0).asDouble()) + (s.get(1).asDouble() - t.get(1).asDouble())) / 2;
+            assertEquals(paired, row.get("difference").get("mean").asDouble(), 1e-12);
+            assertTrue(row.get("teacher").get("sd").isNumber(), "two seeds have a spread");
+            for (String who : new String[] {"teacher", "student"}) {
+                assertEquals("seg_" + who + "_" + m + ".png", j.get("pictures").get(who + "_" + m).get(0).asText());
+                assertTrue(Files.size(out.resolve("seg_" + who + "_" + m + "_seed1.json")) > 0);
+            }
+        }
+        assertTrue(Files.readString(out.resolve("seg_config.yaml")).contains("iterations: 2"));
+
+        assertEquals(0, CliRunner.run(new ReportCommand(), out.toString()).exitCode());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Teacher vs UNIV student") && html.contains("<th class=\"num\">mIoU</th>"), html);
+        assertEquals(4, html.split("<img src=\"data:image/png;base64,", -1).length - 1, "an overlay per backbone × modality");
     }
 
     @Test
@@ -128,9 +144,25 @@ class TransferCommandTest {
     void badArgumentsFailClearly() throws Exception {
         Path[] backbones = tinyBackbones(dir);
         Path data = scenes(dir);
-        Run r = run(new TransferCommand(), "--teacher", backbones[0].toString(), "--student", backbones[1].toString(),
+        Console.Result r = CliRunner.run(new TransferCommand(), "--teacher", backbones[0].toString(), "--student", backbones[1].toString(),
                 "--data", data.toString(), "--train", "train.txt", "--val", "nope.txt", "--size", "64x48",
                 "--out", dir.resolve("o").toString(), "--set", "iterations=1");
-        assertNotEquals(0, r.code());
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("nope.txt"), r.err());
+        Console.Result task = CliRunner.run(new TransferCommand(), "--task", "cls", "--teacher", backbones[0].toString(),
+                "--student", backbones[1].toString(), "--data", data.toString(), "--train", "train.txt", "--val",
+                "val.txt", "--out", dir.resolve("o").toString());
+        assertNotEquals(0, task.exitCode());
+        assertTrue(task.err().contains("expected det or seg"), task.err());
+        Console.Result masks = CliRunner.run(new TransferCommand(), "--label-map", "255:1", "--teacher",
+                backbones[0].toString(), "--student", backbones[1].toString(), "--data", data.toString(), "--train",
+                "train.txt", "--val", "val.txt", "--out", dir.resolve("o").toString());
+        assertTrue(masks.err().contains("are for --task seg"), masks.err());
+        Console.Result noMasks = CliRunner.run(new TransferCommand(), "--task", "seg", "--teacher", backbones[0].toString(),
+                "--student", backbones[1].toString(), "--data", data.toString(), "--train", "train.txt", "--val",
+                "val.txt", "--size", "64x48", "--classes", "square,bar", "--set", "iterations=1", "--out",
+                dir.resolve("o").toString());
+        assertNotEquals(0, noMasks.exitCode());
+        assertTrue(noMasks.err().contains("mask"), "detection scenes have no masks: " + noMasks.err());
     }
 }

@@ -167,33 +167,8 @@ public final class CoAugment {
             irCrop = Images.crop(irGrey, plan.top(), plan.left(), plan.height(), plan.width());
         }
         int off = slot * sampleLength();
-        normalize(Images.resize(rgbCrop, outHeight, outWidth), rgbMean, rgbStd, plan.flip(), rgbOut, off);
-        normalize(Images.resize(irCrop, outHeight, outWidth), irMean, irStd, plan.flip(), irOut, off);
-    }
-
-    /** {@code (x − mean) / std} into 3 channels of {@code out[off…]}, mirrored when {@code flip}; a grey input fills all 3. */
-    private static void normalize(Planes p, float[] mean, float[] std, boolean flip, float[] out, int off) {
-        int h = p.height();
-        int w = p.width();
-        float[] d = p.data();
-        for (int c = 0; c < 3; c++) {
-            int src = p.channels() == 1 ? 0 : c;
-            float m = mean[c];
-            float s = std[c];
-            for (int y = 0; y < h; y++) {
-                int in = (src * h + y) * w;
-                int o = off + (c * h + y) * w;
-                if (flip) {
-                    for (int x = 0; x < w; x++) {
-                        out[o + x] = (d[in + w - 1 - x] - m) / s;
-                    }
-                } else {
-                    for (int x = 0; x < w; x++) {
-                        out[o + x] = (d[in + x] - m) / s;
-                    }
-                }
-            }
-        }
+        Images.normalize(Images.resize(rgbCrop, outHeight, outWidth), rgbMean, rgbStd, plan.flip(), rgbOut, off);
+        Images.normalize(Images.resize(irCrop, outHeight, outWidth), irMean, irStd, plan.flip(), irOut, off);
     }
 
     @Override

@@ -146,17 +146,83 @@ public final class Images {
         return res;
     }
 
-    /** {@code (x - mean) / std} per channel into an NDArray {@code [1, C, H, W]}. */
-    public static NDArray normalize(NDManager manager, Planes p, float[] mean, float[] std) {
-        float[] v = new float[p.data().length];
-        int plane = p.height() * p.width();
-        for (int c = 0; c < p.channels(); c++) {
+    /** {@code (x − mean) / std} per channel as {@code [3, H, W]} floats; a grey image fills all three channels. */
+    public static float[] normalize(Planes p, float[] mean, float[] std) {
+        float[] out = new float[3 * p.height() * p.width()];
+        normalize(p, mean, std, false, out, 0);
+        return out;
+    }
+
+    /**
+     * {@code (x − mean) / std} into 3 channels of {@code out[off…]}, mirrored left-right when {@code flip}; a grey
+     * image fills all three. {@code mean} and {@code std} hold one value per channel (or one for all).
+     */
+    public static void normalize(Planes p, float[] mean, float[] std, boolean flip, float[] out, int off) {
+        if (p.channels() != 1 && p.channels() != 3) {
+            throw new IllegalArgumentException("expected 1 or 3 image channels, got " + p.channels());
+        }
+        int h = p.height();
+        int w = p.width();
+        float[] d = p.data();
+        for (int c = 0; c < 3; c++) {
+            int src = p.channels() == 1 ? 0 : c;
             float m = mean[c % mean.length];
             float s = std[c % std.length];
-            for (int i = 0; i < plane; i++) {
-                v[c * plane + i] = (p.data()[c * plane + i] - m) / s;
+            for (int y = 0; y < h; y++) {
+                int in = (src * h + y) * w;
+                int o = off + (c * h + y) * w;
+                if (flip) {
+                    for (int x = 0; x < w; x++) {
+                        out[o + x] = (d[in + w - 1 - x] - m) / s;
+                    }
+                } else {
+                    for (int x = 0; x < w; x++) {
+                        out[o + x] = (d[in + x] - m) / s;
+                    }
+                }
             }
         }
-        return manager.create(v, new Shape(1, p.channels(), p.height(), p.width()));
+    }
+
+    /** {@link #normalize(Planes, float[], float[])} as an NDArray {@code [1, 3, H, W]} (not for autograd paths). */
+    public static NDArray normalize(NDManager manager, Planes p, float[] mean, float[] std) {
+        return manager.create(normalize(p, mean, std), new Shape(1, 3, p.height(), p.width()));
+    }
+
+    /** The planes with 3 channels: as they are, or a grey plane replicated three times. */
+    public static Planes threeChannels(Planes p) {
+        if (p.channels() == 3) {
+            return p;
+        }
+        if (p.channels() != 1) {
+            throw new IllegalArgumentException("expected 1 or 3 image channels, got " + p.channels());
+        }
+        int plane = p.height() * p.width();
+        float[] out = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(p.data(), 0, out, c * plane, plane);
+        }
+        return new Planes(out, 3, p.height(), p.width());
+    }
+
+    /**
+     * A DJL image as a {@link BufferedImage}: the one it wraps (DJL's default factory), else an 8-bit RGB copy of its
+     * pixels, so that DJL inputs decode exactly as files do.
+     */
+    public static BufferedImage bufferedImage(ai.djl.modality.cv.Image image) {
+        if (image.getWrappedImage() instanceof BufferedImage b) {
+            return b;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] v = image.toNDArray(m, ai.djl.modality.cv.Image.Flag.COLOR)
+                    .toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();          // [H, W, 3]
+            for (int i = 0; i < w * h; i++) {
+                rgb.setRGB(i % w, i / w, (v[3 * i] << 16) | (v[3 * i + 1] << 8) | v[3 * i + 2]);
+            }
+        }
+        return rgb;
     }
 }

@@ -110,6 +110,30 @@ public final class PairIndex {
         return ext != null && EXTENSIONS.contains(ext.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The images to run a model on: {@code fileOrFolder} itself, or the image files directly in that folder (sorted,
+     * hidden files skipped). A missing path or a folder without images is a {@link DataException} naming it.
+     */
+    public static List<Path> imageFiles(Path fileOrFolder) {
+        if (Files.isRegularFile(fileOrFolder)) {
+            return List.of(fileOrFolder);
+        }
+        if (!Files.isDirectory(fileOrFolder)) {
+            throw new DataException(fileOrFolder + " is neither an image file nor a folder of images");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(fileOrFolder)) {
+            files = s.filter(f -> Files.isRegularFile(f) && isImage(f) && !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new DataException("cannot list " + fileOrFolder + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new DataException("no images (PNG, JPEG, BMP, TIFF) in " + fileOrFolder);
+        }
+        return files;
+    }
+
     /** A file name without its image extension ({@code 00004N.png} → {@code 00004N}); other names unchanged. */
     public static String stem(String name) {
         String ext = extension(name);

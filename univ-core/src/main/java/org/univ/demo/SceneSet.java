@@ -72,15 +72,7 @@ public final class SceneSet {
     }
 
     private static float[] normalised(Path file, int w, int h, float[] mean, float[] std) {
-        Images.Planes p = Images.resize(Images.toRgb(Images.read(file)), h, w);
-        float[] v = p.data().clone();
-        int plane = h * w;
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) {
-                v[c * plane + i] = (v[c * plane + i] - mean[c]) / std[c];
-            }
-        }
-        return v;
+        return Images.normalize(Images.resize(Images.toRgb(Images.read(file)), h, w), mean, std);
     }
 
     /** Class ids from a grey PNG, nearest-resized to w×h. */

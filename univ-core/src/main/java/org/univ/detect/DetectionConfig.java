@@ -1,20 +1,11 @@
 package org.univ.detect;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.univ.train.ConfigException;
-import org.univ.train.PretrainConfig;
+import org.univ.util.ConfigException;
+import org.univ.util.YamlConfig;
 
 /**
  * Everything a detection run needs: the CenterNet-style probe, its losses, decoding and training schedule. The
@@ -30,11 +21,6 @@ import org.univ.train.PretrainConfig;
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class DetectionConfig {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     /** Frozen backbone, cached features (the representation protocol). */
     public static final String FREEZE = "freeze";
     /** Backbone trained too (LoRA or full), online features. */
@@ -136,50 +122,19 @@ public final class DetectionConfig {
 
     /** Reads YAML (null file: defaults), applies {@code key=value} overrides and checks the result. */
     public static DetectionConfig load(Path file, List<String> overrides) {
-        String text;
-        try {
-            text = file == null ? "{}" : Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
-        }
-        return parse(text, file == null ? "detection config" : file.toString(), overrides);
+        DetectionConfig c = YamlConfig.load(file, overrides, DetectionConfig.class, "detection config");
+        c.validate(file == null ? "detection config" : file.toString());
+        return c;
     }
 
     public static DetectionConfig parse(String yaml, String source, List<String> overrides) {
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read YAML: " + e.getMessage());
-        }
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            tree = YAML.createObjectNode();
-        }
-        if (!tree.isObject()) {
-            throw new ConfigException(source + ": the config must be a YAML mapping of keys");
-        }
-        for (String o : overrides == null ? List.<String>of() : overrides) {
-            PretrainConfig.set((ObjectNode) tree, o);
-        }
-        DetectionConfig c;
-        try {
-            c = YAML.treeToValue(tree, DetectionConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown detection config key '" + e.getPropertyName() + "' (known keys: "
-                    + e.getKnownPropertyIds() + ")");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(source + ": invalid detection config: " + e.getOriginalMessage());
-        }
+        DetectionConfig c = YamlConfig.parse(yaml, source, overrides, DetectionConfig.class, "detection config");
         c.validate(source);
         return c;
     }
 
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return YamlConfig.toYaml(this);
     }
 
     /** {@code WxH} → {width, height}. */
@@ -200,7 +155,7 @@ public final class DetectionConfig {
     }
 
     private DetectionConfig copy() {
-        return YAML.convertValue(YAML.valueToTree(this), DetectionConfig.class);
+        return YamlConfig.YAML.convertValue(YamlConfig.YAML.valueToTree(this), DetectionConfig.class);
     }
 
     private void validate(String source) {

@@ -44,28 +44,12 @@ public final class DetectionImages {
     }
 
     public Planes decode(BufferedImage image, Object source) {
-        return modality == Modality.RGB ? ImageDecoder.rgb(image) : ImageDecoder.ir(image, irScaling, source);
+        return modality.decode(image, irScaling, source);
     }
 
-    /**
-     * A DJL image as planes: its {@link BufferedImage} when it wraps one (DJL's default factory), else its pixels
-     * ({@code toNDArray}, 8-bit RGB).
-     */
+    /** A DJL image as planes, decoded as a file would be ({@link Images#bufferedImage}). */
     public Planes decode(ai.djl.modality.cv.Image image) {
-        if (image.getWrappedImage() instanceof BufferedImage b) {
-            return decode(b, "image");
-        }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            int[] v = image.toNDArray(m, ai.djl.modality.cv.Image.Flag.COLOR)
-                    .toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();          // [H, W, 3]
-            for (int i = 0; i < w * h; i++) {
-                rgb.setRGB(i % w, i / w, (v[3 * i] << 16) | (v[3 * i + 1] << 8) | v[3 * i + 2]);
-            }
-        }
-        return decode(rgb, "image");
+        return decode(Images.bufferedImage(image), "image");
     }
 
     /** The whole image resized to {@code width × height}, normalised, {@code [3, height, width]} row-major. */

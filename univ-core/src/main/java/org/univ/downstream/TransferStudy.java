@@ -83,7 +83,12 @@ public final class TransferStudy {
             return sb.toString();
         }
 
-        public Map<String, Object> toMap() {
+        /**
+         * Task, seeds, metrics, per modality × metric the teacher's and student's mean ± sd and the paired
+         * difference, and the pictures of each backbone × modality ({@code teacher_ir}, …) as paths relative to
+         * {@code base} (the output folder, so that it can move).
+         */
+        public Map<String, Object> toMap(Path base) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("task", task);
             out.put("seeds", seeds);
@@ -103,10 +108,16 @@ public final class TransferStudy {
             out.put("results", table);
             Map<String, Object> pictures = new LinkedHashMap<>();
             results.forEach((b, byModality) -> byModality.forEach((m, r) ->
-                    pictures.put(b + "_" + m.key(), r.pictures().stream().map(Path::toString).toList())));
+                    pictures.put(b + "_" + m.key(), r.pictures().stream().map(p -> relative(base, p)).toList())));
             out.put("pictures", pictures);
             return out;
         }
+    }
+
+    private static String relative(Path base, Path file) {
+        Path b = base.toAbsolutePath().normalize();
+        Path f = file.toAbsolutePath().normalize();
+        return (f.startsWith(b) ? b.relativize(f) : f).toString().replace('\\', '/');
     }
 
     /**

@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 import org.univ.model.Backbone;
 
 /**
- * One downstream task for {@link TransferStudy} (detection now, segmentation later): trains the same head with the
- * same seeds on whatever backbone and modality it is given, and scores it on held-out data.
+ * One downstream task for {@link TransferStudy} (detection: {@code DetectionTransfer}, segmentation:
+ * {@code SegTransfer}): trains the same head with the same seeds on whatever backbone and modality it is given, and
+ * scores it on held-out data.
  */
 public interface TransferTask {
     /** Short name: {@code det}, {@code seg}. */

@@ -29,6 +29,11 @@ public final class LoRAConfig {
         return new Builder();
     }
 
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        return builder().optRank(rank).optAlpha(alpha).optDropout(dropout).optTargets(targets).optConvolutions(convolutions);
+    }
+
     public int rank() { return rank; }
     public float alpha() { return alpha; }
     public float dropout() { return dropout; }

@@ -82,7 +82,7 @@ public final class SegAugment {
             cropped = Images.flip(cropped);
             croppedMask = flipMask(croppedMask, ch, cw);
         }
-        return pad(normalize(cropped, mean, std), croppedMask, ch, cw);
+        return pad(Images.normalize(cropped, mean, std), croppedMask, ch, cw);
     }
 
     /** Largest class share among labelled pixels of a crop (0 when fewer than two classes are present, as mmseg). */
@@ -118,18 +118,6 @@ public final class SegAugment {
             }
         }
         return new Sample(paddedImage, paddedMask, cropHeight, cropWidth);
-    }
-
-    /** {@code (x − mean) / std} per channel. */
-    public static float[] normalize(Planes p, float[] mean, float[] std) {
-        float[] v = new float[p.data().length];
-        int plane = p.height() * p.width();
-        for (int c = 0; c < p.channels(); c++) {
-            for (int i = 0; i < plane; i++) {
-                v[c * plane + i] = (p.data()[c * plane + i] - mean[c]) / std[c];
-            }
-        }
-        return v;
     }
 
     /** Nearest-neighbour resize of a class map as OpenCV's {@code INTER_NEAREST} does it: source {@code ⌊dst · in/out⌋}. */

@@ -20,11 +20,12 @@ import org.univ.data.Images.Planes;
 import org.univ.data.IrScaling;
 import org.univ.data.PairIndex;
 import org.univ.data.RootSpec;
+import org.univ.downstream.Modality;
 import org.univ.loss.PixelCrossEntropy;
 
 /**
  * Images of one modality with per-pixel class masks, held in memory at their own size:
- * {@code <root>/<vi|ir>/<id>.<ext>} (or {@code visible/}, {@code infrared/}, …, see {@link Modality#findFolder}) and
+ * {@code <root>/<vi|ir>/<id>.<ext>} (or {@code visible/}, {@code infrared/}, …, see {@link Modality#findImageDir}) and
  * {@code <root>/mask/<id>.png} or {@code <masks>/<id>.png}. Masks are single-channel (grey, 8 or 16 bit, or palette
  * indices); their values pass through a {@link LabelMap} and must then be a class id or the ignore index.
  * Every problem names the file: a missing or corrupt image or mask, a mask whose size differs from its image, a
@@ -193,10 +194,10 @@ public final class SegDataset {
                 throw new IllegalArgumentException("ignore index " + ignoreIndex + " is one of the " + names.size()
                         + " classes; use a value outside [0, " + names.size() + "), e.g. 255");
             }
-            Path imageDir = modality.findFolder(root);
+            Path imageDir = modality.findImageDir(root);
             if (imageDir == null) {
-                throw new DataException("no " + modality.label() + " image folder under " + root + ": expected one of "
-                        + modality.folderNames());
+                throw new DataException("no " + modality.key() + " image folder under " + root + ": expected one of "
+                        + modality.imageDirCandidates());
             }
             Path maskDir = masks != null ? masks : root.resolve("mask");
             if (!Files.isDirectory(maskDir)) {
@@ -322,16 +323,6 @@ public final class SegDataset {
      * files by luma) replicated to 3 channels; {@code source} names the image in warnings.
      */
     public static Planes planes(BufferedImage img, Modality modality, Object source) {
-        return modality == Modality.IR ? grey3(ImageDecoder.ir(img, IrScaling.minMax(), source)) : ImageDecoder.rgb(img);
-    }
-
-    /** One grey plane → 3 identical planes. */
-    public static Planes grey3(Planes grey) {
-        int plane = grey.height() * grey.width();
-        float[] out = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            System.arraycopy(grey.data(), 0, out, c * plane, plane);
-        }
-        return new Planes(out, 3, grey.height(), grey.width());
+        return Images.threeChannels(modality.decode(img, IrScaling.minMax(), source));
     }
 }

@@ -23,9 +23,9 @@ public final class SegEvaluation {
                     + data.classes().names() + "; evaluate with the class list the head was trained on");
         }
         if (model.info().modality() != data.modality()) {
-            throw new IllegalArgumentException("the head was trained on " + model.info().modality().label()
-                    + " images but the data are " + data.modality().label() + "; pass --modality "
-                    + model.info().modality().label() + " or a head trained on " + data.modality().label());
+            throw new IllegalArgumentException("the head was trained on " + model.info().modality().key()
+                    + " images but the data are " + data.modality().key() + "; pass --modality "
+                    + model.info().modality().key() + " or a head trained on " + data.modality().key());
         }
         SegMetrics metrics = new SegMetrics(data.classes().size(), data.ignoreIndex());
         for (int i = 0; i < data.size(); i++) {

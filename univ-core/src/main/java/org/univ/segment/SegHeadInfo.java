@@ -7,12 +7,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.univ.downstream.Modality;
 import org.univ.io.CheckpointException;
 import org.univ.lora.LoRAConfig;
 
 /**
  * What a trained segmentation head needs besides its tensors, stored as safetensors metadata: classes, modality (and
- * so the input normalisation), the size it was trained at (H×W, also the inference scale) and its crop, head width,
+ * so the input normalisation, with the backbone's RGB statistics), the size it was trained at (H×W, also the inference scale) and its crop, head width,
  * protocol ({@code freeze} / {@code finetune}), ignore index, the LoRA setting of a fine-tuned backbone, and the
  * backbone widths it fits.
  */
@@ -30,7 +31,7 @@ public record SegHeadInfo(SegClasses classes, Modality modality, int height, int
         Map<String, String> m = new LinkedHashMap<>();
         m.put("univ_role", ROLE);
         m.put("classes", json(classes.names()));
-        m.put("modality", modality.label());
+        m.put("modality", modality.key());
         m.put("size", width + "x" + height);
         m.put("crop", cropWidth + "x" + cropHeight);
         m.put("channels", Integer.toString(channels));
@@ -39,8 +40,6 @@ public record SegHeadInfo(SegClasses classes, Modality modality, int height, int
         m.put("backbone_arch", backboneArch);
         m.put("embed_dim", Integer.toString(embedDim));
         m.put("stage_channels", json(Arrays.stream(stageChannels).boxed().toList()));
-        m.put("mean", json(toList(modality.mean())));
-        m.put("std", json(toList(modality.std())));
         if (lora != null) {
             m.put("lora_rank", Integer.toString(lora.rank()));
             m.put("lora_alpha", Float.toString(lora.alpha()));
@@ -105,14 +104,6 @@ public record SegHeadInfo(SegClasses classes, Modality modality, int height, int
             throw new CheckpointException(source + ": segmentation-head metadata has no '" + key + "'");
         }
         return v;
-    }
-
-    private static List<Float> toList(float[] v) {
-        Float[] boxed = new Float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            boxed[i] = v[i];
-        }
-        return List.of(boxed);
     }
 
     private static String json(Object o) {

@@ -9,6 +9,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +39,7 @@ import org.univ.train.AdamW;
 import org.univ.train.NonFiniteLossException;
 import org.univ.train.Schedules;
 import org.univ.util.Tensors;
+import org.univ.util.YamlConfig;
 
 /**
  * Trains a {@link SegHead} (simple pyramid + UperNet) on a backbone: pixel cross-entropy with the ignore index at
@@ -50,8 +59,19 @@ public final class SegTrainer {
     public enum Protocol {
         FREEZE, FINETUNE;
 
+        @JsonValue
         public String label() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code freeze} or {@code finetune}, any case. */
+        @JsonCreator
+        public static Protocol parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("protocol '" + s + "': expected freeze or finetune", e);
+            }
         }
     }
 
@@ -109,6 +129,16 @@ public final class SegTrainer {
         return protocol;
     }
 
+    /** Training steps of one run. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** Images per step. */
+    public int batchSize() {
+        return batchSize;
+    }
+
     public double learningRate(int step) {
         return Schedules.poly(lr, minLr, power, warmup, step, iterations);
     }
@@ -141,7 +171,10 @@ public final class SegTrainer {
         }
         float[] losses = new float[iterations];
         try (NDManager work = manager.newSubManager(); AdamW optimizer = new AdamW(work, 0.9, 0.999, 1e-8)) {
-            FeatureCache cache = protocol == Protocol.FREEZE ? FeatureCache.build(backbone, data, height, width, work) : null;
+            float[] mean = data.modality().mean(backbone.config().mean());
+            float[] std = data.modality().std(backbone.config().std());
+            FeatureCache cache = protocol == Protocol.FREEZE
+                    ? FeatureCache.build(backbone, data, height, width, mean, std, work) : null;
             SegAugment augment = SegAugment.builder().setSize(height, width).optCrop(cropHeight, cropWidth)
                     .optScaleRange(scaleMin, scaleMax).optCatMaxRatio(catMaxRatio).optIgnoreIndex(data.ignoreIndex()).build();
             long[] order = null;
@@ -162,7 +195,7 @@ public final class SegTrainer {
                 float loss;
                 try (NDManager stepManager = work.newSubManager(); NDScope scope = new NDScope()) {
                     Batch batch = cache != null ? cache.batch(indices, step, seed, cropHeight / patch, cropWidth / patch,
-                            patch, stepManager) : augmentedBatch(data, augment, indices, step, stepManager);
+                            patch, stepManager) : augmentedBatch(data, augment, mean, std, indices, step, stepManager);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         DenseFeatures features = batch.features() != null ? batch.features()
                                 : DenseFeatures.of(backbone.forward(batch.images()));
@@ -224,14 +257,15 @@ public final class SegTrainer {
     /** One step's inputs: images (fine-tuning) or cached features (frozen), and masks {@code [B, h, w]}. */
     private record Batch(NDArray images, DenseFeatures features, NDArray masks, int height, int width) {}
 
-    private Batch augmentedBatch(SegDataset data, SegAugment augment, int[] indices, int step, NDManager m) {
+    private Batch augmentedBatch(SegDataset data, SegAugment augment, float[] mean, float[] std, int[] indices, int step,
+                                 NDManager m) {
         int ch = augment.cropHeight();
         int cw = augment.cropWidth();
         float[] images = new float[indices.length * 3 * ch * cw];
         int[] masks = new int[indices.length * ch * cw];
         for (int k = 0; k < indices.length; k++) {
             SegDataset.Item item = data.get(indices[k]);
-            SegAugment.Sample s = augment.apply(item.image(), item.mask(), data.modality().mean(), data.modality().std(),
+            SegAugment.Sample s = augment.apply(item.image(), item.mask(), mean, std,
                     Seeds.random(Seeds.SEGMENT, seed, step, k));
             System.arraycopy(s.image(), 0, images, k * 3 * ch * cw, s.image().length);
             System.arraycopy(s.mask(), 0, masks, k * ch * cw, s.mask().length);
@@ -256,7 +290,8 @@ public final class SegTrainer {
             this.width = width;
         }
 
-        static FeatureCache build(Backbone backbone, SegDataset data, int height, int width, NDManager into) {
+        static FeatureCache build(Backbone backbone, SegDataset data, int height, int width, float[] mean, float[] std,
+                                  NDManager into) {
             FeatureCache c = new FeatureCache(height, width);
             int n = data.size();
             for (int flip = 0; flip < 2; flip++) {
@@ -275,7 +310,7 @@ public final class SegTrainer {
                             mask = SegAugment.flipMask(mask, height, width);
                         }
                         c.masks[flip][i] = mask;
-                        float[] v = SegAugment.normalize(p, data.modality().mean(), data.modality().std());
+                        float[] v = Images.normalize(p, mean, std);
                         System.arraycopy(v, 0, images, (i - start) * v.length, v.length);
                     }
                     try (NDScope scope = new NDScope()) {
@@ -373,7 +408,14 @@ public final class SegTrainer {
      * Settings. Required: {@link #setSize} (H×W, multiples of the patch). Defaults: frozen backbone, crop = size,
      * 200 iterations × 4 images, AdamW lr 1e-3 → 0 by poly (power 1), no warm-up, weight decay 0.01, 64 channels,
      * scale U(0.5, 2), cat_max_ratio 0.75, LoRA r 8 / alpha 32 / dropout 0.1 on qkv/proj/fc1/fc2, seed 0.
+     *
+     * <p>The builder is also the YAML form of these settings ({@link #load}, {@link #toYaml}): snake_case keys
+     * {@code protocol, width, height, crop_width, crop_height, iterations, batch_size, lr, min_lr, power, warmup,
+     * weight_decay, seed, channels, scale_min, scale_max, cat_max_ratio, lora_rank, lora_alpha, lora_dropout}.
      */
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+            isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
+    @JsonPropertyOrder({"protocol", "width", "height", "crop_width", "crop_height"})
     public static final class Builder {
         private Protocol protocol = Protocol.FREEZE;
         private int height;
@@ -392,7 +434,28 @@ public final class SegTrainer {
         private double scaleMin = 0.5;
         private double scaleMax = 2.0;
         private double catMaxRatio = 0.75;
+        @JsonIgnore
         private LoRAConfig lora = LoRAConfig.builder().build();
+
+        /**
+         * Sets the keys of a YAML file (null: none) and {@code key=value} overrides on this builder; unknown keys
+         * fail naming the file and the key. Checked when built.
+         */
+        public Builder load(Path file, List<String> overrides) {
+            return YamlConfig.update(this, file, overrides, "segmentation config");
+        }
+
+        /** Every setting, defaults included, as YAML. */
+        public String toYaml() {
+            return YamlConfig.toYaml(this);
+        }
+
+        @JsonGetter("lora_rank") private int loraRank() { return lora.rank(); }
+        @JsonSetter("lora_rank") private void loraRank(int v) { lora = lora.toBuilder().optRank(v).build(); }
+        @JsonGetter("lora_alpha") private float loraAlpha() { return lora.alpha(); }
+        @JsonSetter("lora_alpha") private void loraAlpha(float v) { lora = lora.toBuilder().optAlpha(v).build(); }
+        @JsonGetter("lora_dropout") private float loraDropout() { return lora.dropout(); }
+        @JsonSetter("lora_dropout") private void loraDropout(float v) { lora = lora.toBuilder().optDropout(v).build(); }
 
         public Builder setSize(int h, int w) { height = h; width = w; return this; }
         public Builder optProtocol(Protocol v) { protocol = v; return this; }

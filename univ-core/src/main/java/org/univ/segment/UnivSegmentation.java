@@ -105,8 +105,10 @@ public final class UnivSegmentation implements AutoCloseable {
     /** The image (3 planes in [0, 1]) resized to the head's size and normalised: {@code [1, 3, H, W]} of {@code into}. */
     public NDArray prepare(NDManager into, Planes image) {
         Planes resized = Images.resize(image, info.height(), info.width());
-        return Tensors.fromFloats(into, SegAugment.normalize(resized, info.modality().mean(), info.modality().std()),
-                new Shape(1, 3, info.height(), info.width()));
+        float[] rgbMean = backbone.config().mean();
+        float[] rgbStd = backbone.config().std();
+        return Tensors.fromFloats(into, Images.normalize(resized, info.modality().mean(rgbMean),
+                info.modality().std(rgbStd)), new Shape(1, 3, info.height(), info.width()));
     }
 
     /** Class scores {@code [B, K, H, W]} of normalised images at the head's size: whole, or by sliding windows. */

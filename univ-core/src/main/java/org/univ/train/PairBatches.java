@@ -11,6 +11,7 @@ import org.univ.data.ImageCache;
 import org.univ.data.IrScaling;
 import org.univ.data.PairIndex;
 import org.univ.data.PairLoader;
+import org.univ.util.ConfigException;
 
 /** The trainer's {@link BatchSource} over real pairs on disk: {@link PairLoader} configured from a {@link PretrainConfig}. */
 public final class PairBatches implements BatchSource {

@@ -4,19 +4,13 @@ import com.fasterxml.jackson.annotation.JsonGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.univ.util.ConfigException;
 import org.univ.util.SharedData;
+import org.univ.util.YamlConfig;
 
 /**
  * Everything a pre-training run needs, as one YAML document (snake_case keys) with {@code --set a.b=v}
@@ -25,11 +19,6 @@ import org.univ.util.SharedData;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class PretrainConfig {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     /** Teacher checkpoint (safetensors or .pth); the student starts as a copy of it. */
     public String teacher;
     /** Which state dict inside a .pth teacher (student, teacher, model…); null = automatic. */
@@ -157,77 +146,16 @@ public final class PretrainConfig {
 
     /** Reads a YAML file (null: defaults only), applies {@code key=value} overrides, checks the result. */
     public static PretrainConfig load(Path file, List<String> overrides) {
-        String text;
-        try {
-            text = file == null ? "{}" : Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
-        }
-        return parse(text, file == null ? "config" : file.toString(), overrides);
-    }
-
-    /** As {@link #load} from YAML text; {@code source} names it in error messages. */
-    public static PretrainConfig parse(String yaml, String source, List<String> overrides) {
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read YAML: " + e.getMessage());
-        }
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            tree = YAML.createObjectNode();
-        }
-        if (!tree.isObject()) {
-            throw new ConfigException(source + ": the config must be a YAML mapping of keys");
-        }
-        for (String o : overrides == null ? List.<String>of() : overrides) {
-            set((ObjectNode) tree, o);
-        }
-        PretrainConfig c;
-        try {
-            c = YAML.treeToValue(tree, PretrainConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown config key '" + e.getPropertyName()
-                    + "' at " + path(e) + " (known keys: " + e.getKnownPropertyIds() + ")");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(source + ": invalid config: " + e.getOriginalMessage());
-        }
+        PretrainConfig c = YamlConfig.load(file, overrides, PretrainConfig.class, "config");
         c.validate();
         return c;
     }
 
-    private static String path(UnrecognizedPropertyException e) {
-        StringBuilder sb = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-            }
-        }
-        return sb.toString();
-    }
-
-    /** {@code a.b.c=value}: the value is parsed as YAML (numbers, booleans, lists like [x, y]); shared by every YAML config. */
-    public static void set(ObjectNode root, String assignment) {
-        int eq = assignment.indexOf('=');
-        if (eq <= 0) {
-            throw new ConfigException("--set needs key=value, got '" + assignment + "'");
-        }
-        String[] keys = assignment.substring(0, eq).trim().split("\\.");
-        JsonNode value;
-        try {
-            value = YAML.readTree(assignment.substring(eq + 1));
-        } catch (IOException e) {
-            throw new ConfigException("--set " + assignment + ": cannot parse the value");
-        }
-        ObjectNode node = root;
-        for (int i = 0; i < keys.length - 1; i++) {
-            JsonNode next = node.get(keys[i]);
-            if (next == null || !next.isObject()) {
-                next = node.putObject(keys[i]);
-            }
-            node = (ObjectNode) next;
-        }
-        node.set(keys[keys.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
+    /** As {@link #load} from YAML text; {@code source} names it in error messages. */
+    public static PretrainConfig parse(String yaml, String source, List<String> overrides) {
+        PretrainConfig c = YamlConfig.parse(yaml, source, overrides, PretrainConfig.class, "config");
+        c.validate();
+        return c;
     }
 
     /** Clear messages for missing or impossible settings. */
@@ -278,11 +206,7 @@ public final class PretrainConfig {
     }
 
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return YamlConfig.toYaml(this);
     }
 
     public static PretrainConfig fromYaml(String yaml) {

@@ -1,7 +1,6 @@
 package org.univ.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -60,7 +59,7 @@ public final class StepBenchmark {
         try (NDManager manager = NDManager.newBaseManager();
              Backbone t = load(teacher, manager);
              Backbone s = load(teacher, manager);
-             FixedBatches data = new FixedBatches(batch, size);
+             RandomBatches data = new RandomBatches(batch, size, 1);
              Trainer trainer = new Trainer(cfg, t, s, data, tmp, manager)) {
             for (int i = 0; i < warmup; i++) {
                 trainer.trainStep(1e-4, 0.05);
@@ -147,41 +146,5 @@ public final class StepBenchmark {
             }
         }
         return best;
-    }
-
-    /** The same random pair batch every call: compute only, no decoding. */
-    static final class FixedBatches implements BatchSource {
-        private final int batch;
-        private final int size;
-
-        FixedBatches(int batch, int size) {
-            this.batch = batch;
-            this.size = size;
-        }
-
-        @Override
-        public NDList next(NDManager manager) {
-            manager.getEngine().setRandomSeed(1);
-            return new NDList(manager.randomNormal(new Shape(batch, 3, size, size)),
-                    manager.randomNormal(new Shape(batch, 3, size, size)));
-        }
-
-        @Override
-        public Map<String, Long> position() {
-            return Map.of();
-        }
-
-        @Override
-        public void seek(Map<String, Long> position) {
-        }
-
-        @Override
-        public int batchesPerEpoch() {
-            return 1;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.univ.train.ConfigException;
+import org.univ.util.ConfigException;
 
 class DetectionConfigTest {
     @Test

@@ -58,7 +58,7 @@ class TransferStudyTest {
         String table = o.table();
         assertTrue(table.contains("0.1000 ± 0.0200") && table.contains("0.0100 ± 0.0100"), table);
         @SuppressWarnings("unchecked")
-        Map<String, Object> ir = (Map<String, Object>) ((Map<String, Object>) o.toMap().get("results")).get("ir");
+        Map<String, Object> ir = (Map<String, Object>) ((Map<String, Object>) o.toMap(Path.of(".")).get("results")).get("ir");
         assertTrue(ir.containsKey("AP50"));
         assertTrue(Double.isNaN(TransferStudy.Stat.of(List.of(0.5)).sd()));
     }

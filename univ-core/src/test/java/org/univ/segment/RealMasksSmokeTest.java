@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.univ.Shared;
+import org.univ.downstream.Modality;
 import org.univ.eval.SegMetrics;
 import org.univ.model.ViTConfig;
 import org.univ.model.VisionTransformer;

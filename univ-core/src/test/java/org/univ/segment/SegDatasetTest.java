@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.data.DataException;
+import org.univ.downstream.Modality;
 
 class SegDatasetTest {
     @TempDir

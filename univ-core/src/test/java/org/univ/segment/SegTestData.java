@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.univ.data.Images.Planes;
+import org.univ.downstream.Modality;
 
 /**
  * Generated segmentation data: images made of 16-pixel blocks whose class decides the colour (plus a little noise), so

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.TestModels;
+import org.univ.downstream.Modality;
 import org.univ.eval.SegMetrics;
 import org.univ.io.CheckpointException;
 import org.univ.model.Backbone;
@@ -103,7 +104,7 @@ class SegTrainerTest {
                 assertEquals(SegTestData.classes().names(), mask.getClasses());
                 assertEquals(32, mask.getMask().length);
                 assertEquals(48, mask.getMask()[0].length);
-                int[] viaImage = loaded.predict(SegTranslator.planes(null, image, Modality.RGB));
+                int[] viaImage = loaded.predict(SegTranslator.planes(image, Modality.RGB));
                 for (int y = 0; y < 32; y++) {
                     for (int x = 0; x < 48; x++) {
                         assertEquals(viaImage[y * 48 + x], mask.getMask()[y][x]);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.univ.TestModels;
+import org.univ.downstream.Modality;
 import org.univ.model.VisionTransformer;
 import org.univ.model.ViTConfig;
 

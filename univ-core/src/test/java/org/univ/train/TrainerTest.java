@@ -28,6 +28,7 @@ import org.univ.model.Backbone;
 import org.univ.model.Backbones;
 import org.univ.model.ModelConfig;
 import org.univ.model.Weights;
+import org.univ.util.ConfigException;
 
 class TrainerTest {
     @TempDir

@@ -37,6 +37,10 @@ import org.univ.io.AtomicFiles;
  *       (file name or relative path → caption) or else from the file name;</li>
  *   <li>{@code config.yaml} as preformatted text.</li>
  * </ul>
+ * A {@code univ transfer} folder ({@code transfer.json}) gets its own title, a "Teacher vs UNIV student" table (per
+ * modality: teacher, student and the paired difference UNIV − teacher as mean ± sd over seeds, one column per metric,
+ * headline first), the run's settings, its pictures (boxes on IR and RGB images, segmentation overlays; paths in
+ * {@code transfer.json} relative to the folder) and the task's config file.
  * A missing piece is left out; a broken one (bad JSON, a file that is not a PNG) is left out and listed under
  * "Not shown" at the end. All text is HTML-escaped. The same folder gives the same page.
  */
@@ -83,23 +87,28 @@ public final class HtmlReport {
     private void render() throws IOException {
         JsonNode results = readObject("results.json");
         JsonNode summary = readObject("summary.json");
+        JsonNode transfer = readObject("transfer.json");
         List<Picture> curves = new ArrayList<>();
         addCurve(curves, "metrics.jsonl", "loss_curve.png", "UNIV pre-training loss",
                 "Pre-training losses per step (exponential moving average 0.9, log scale).");
         addCurve(curves, "teacher_metrics.jsonl", "teacher_loss_curve.png", "Teacher fine-tuning loss",
                 "Teacher fine-tuning loss per step (exponential moving average 0.9, log scale).");
         List<Picture> figures = figures();
-        String config = readText("config.yaml");
+        List<Picture> transferPictures = transfer == null ? List.of() : transferPictures(transfer);
+        String configName = transfer != null && transfer.path("config").isTextual() ? transfer.get("config").asText()
+                : "config.yaml";
+        String config = readText(configName);
 
         String runName = String.valueOf(runDir.toAbsolutePath().normalize().getFileName());
         String title = results != null && results.path("title").isTextual() ? results.get("title").asText()
+                : transfer != null ? "UNIV transfer (" + transfer.path("task").asText("?") + "): teacher vs UNIV student"
                 : "UNIV run " + runName;
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n")
                 .append("</head>\n<body>\n<main>\n<h1>").append(escape(title)).append("</h1>\n");
-        html.append("<p class=\"summary\">").append(summarySentence(runName, results, summary, figures.size()))
-                .append("</p>\n");
+        html.append("<p class=\"summary\">").append(summarySentence(runName, results, summary, transfer,
+                figures.size() + transferPictures.size())).append("</p>\n");
         if (results != null && results.path("summary").isTextual()) {
             html.append("<p>").append(escape(results.get("summary").asText())).append("</p>\n");
         }
@@ -111,6 +120,9 @@ public final class HtmlReport {
             renderObject(results, 3, true);
             html.append("</section>\n");
         }
+        if (transfer != null) {
+            transferTables(transfer);
+        }
         if (summary != null && !summary.isEmpty()) {
             html.append("<section>\n<h2>Run</h2>\n");
             renderObject(summary, 3, false);
@@ -118,8 +130,10 @@ public final class HtmlReport {
         }
         pictures("Training", curves);
         pictures("Figures", figures);
+        pictures("Pictures", transferPictures);
         if (config != null) {
-            html.append("<section>\n<h2>Configuration</h2>\n<p class=\"muted\">config.yaml</p>\n<pre>")
+            html.append("<section>\n<h2>Configuration</h2>\n<p class=\"muted\">").append(escape(configName))
+                    .append("</p>\n<pre>")
                     .append(escape(config)).append("</pre>\n</section>\n");
         }
         if (!notes.isEmpty()) {
@@ -134,8 +148,15 @@ public final class HtmlReport {
     }
 
     /** E.g. "Run demo: 3 of 4 claims met; 200 training steps, final loss 0.412; 5 figures." */
-    private String summarySentence(String runName, JsonNode results, JsonNode summary, int figureCount) {
+    private String summarySentence(String runName, JsonNode results, JsonNode summary, JsonNode transfer,
+                                   int figureCount) {
         List<String> parts = new ArrayList<>();
+        if (transfer != null) {
+            int seeds = transfer.path("seeds").size();
+            parts.add(transfer.path("task").asText("?") + " on " + transfer.path("protocol").asText("?") + " backbones at "
+                    + transfer.path("size").asText("?") + ", " + seeds + (seeds == 1 ? " seed" : " seeds")
+                    + (transfer.path("wall_seconds").isNumber() ? ", " + format(transfer.get("wall_seconds")) + " s" : ""));
+        }
         if (results != null && results.path("verdicts").isArray()) {
             long total = 0;
             long met = 0;
@@ -194,6 +215,95 @@ public final class HtmlReport {
             html.append("</li>\n");
         }
         html.append("</ul>\n</section>\n");
+    }
+
+    // --------------------------------------------------------------------------------------------- transfer
+
+    /**
+     * The teacher-vs-UNIV table of a {@code transfer.json}: rows modality × (teacher, UNIV student, UNIV − teacher),
+     * columns the metrics, cells mean ± sd over seeds; then the run's settings.
+     */
+    private void transferTables(JsonNode transfer) {
+        JsonNode results = transfer.path("results");
+        List<String> metrics = new ArrayList<>();
+        transfer.path("metrics").forEach(m -> metrics.add(m.asText()));
+        if (!results.isObject() || metrics.isEmpty()) {
+            notes.add("transfer.json: no \"results\" by modality or no \"metrics\"");
+            return;
+        }
+        html.append("<section>\n<h2>Teacher vs UNIV student</h2>\n<p class=\"muted\">Mean ± sample sd over seeds; the")
+                .append(" difference is paired seed by seed (UNIV − teacher).</p>\n")
+                .append("<div class=\"scroll\"><table>\n<thead><tr><th>modality</th><th>backbone</th>");
+        for (String m : metrics) {
+            html.append("<th class=\"num\">").append(escape(m)).append("</th>");
+        }
+        html.append("</tr></thead>\n<tbody>\n");
+        List<String[]> rows = List.of(new String[] {"teacher", "teacher"}, new String[] {"student", "UNIV student"},
+                new String[] {"difference", "UNIV − teacher"});
+        for (Iterator<Map.Entry<String, JsonNode>> it = results.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> modality = it.next();
+            for (int r = 0; r < rows.size(); r++) {
+                html.append("<tr").append(r == 2 ? " class=\"difference\"" : "").append('>');
+                if (r == 0) {
+                    html.append("<th scope=\"row\" rowspan=\"3\">").append(escape(modality.getKey().toUpperCase(Locale.ROOT)))
+                            .append("</th>");
+                }
+                html.append("<th scope=\"row\">").append(escape(rows.get(r)[1])).append("</th>");
+                for (String m : metrics) {
+                    JsonNode stat = modality.getValue().path(m).path(rows.get(r)[0]);
+                    html.append("<td class=\"num\">").append(escape(meanSd(stat))).append("</td>");
+                }
+                html.append("</tr>\n");
+            }
+        }
+        html.append("</tbody>\n</table></div>\n");
+        tables++;
+        List<Map.Entry<String, JsonNode>> settings = new ArrayList<>();
+        for (String key : List.of("teacher", "student", "data", "train", "val", "protocol", "size", "seeds", "wall_seconds")) {
+            if (transfer.has(key)) {
+                settings.add(Map.entry(key, transfer.get(key)));
+            }
+        }
+        html.append("<h3>Run</h3>\n");
+        keyValueTable(settings);
+        html.append("</section>\n");
+    }
+
+    /** {@code {"mean": m, "sd": s}} as "m ± s" with 4 decimals as {@code univ transfer} prints it, "–" when missing. */
+    private static String meanSd(JsonNode stat) {
+        if (!stat.path("mean").isNumber()) {
+            return "–";
+        }
+        String mean = String.format(Locale.ROOT, "%.4f", stat.get("mean").asDouble());
+        return stat.path("sd").isNumber() ? mean + String.format(Locale.ROOT, " ± %.4f", stat.get("sd").asDouble()) : mean;
+    }
+
+    /** The pictures a transfer names ({@code "pictures": {"teacher_ir": ["det_teacher_ir.png"], …}}), in that order. */
+    private List<Picture> transferPictures(JsonNode transfer) {
+        String what = switch (transfer.path("task").asText("")) {
+            case "det" -> "boxes of the first seed's head (score ≥ 0.25) and the ground truth";
+            case "seg" -> "ground truth (left) and the first seed's prediction (right)";
+            default -> "picture";
+        };
+        List<Picture> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = transfer.path("pictures").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String[] who = e.getKey().split("_", 2);
+            String label = (who[0].equals("student") ? "UNIV student" : who[0])
+                    + (who.length > 1 ? ", " + who[1].toUpperCase(Locale.ROOT) : "");
+            for (JsonNode file : e.getValue()) {
+                Path png = runDir.resolve(file.asText());
+                if (!Files.isRegularFile(png)) {
+                    notes.add("transfer.json names the picture " + file.asText() + ", which is not in the folder");
+                    continue;
+                }
+                Picture p = picture(png, label + ": " + what + " (" + png.getFileName() + ")");
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
     }
 
     // ----------------------------------------------------------------------------------------------- tables
@@ -613,6 +723,7 @@ public final class HtmlReport {
             tbody th { font-weight: 600; background: #fbfbfc; }
             .num { text-align: right; font-variant-numeric: tabular-nums; }
             td.missing { color: #8c959f; text-align: center; }
+            tr.difference th, tr.difference td { background: #f6f8fa; font-weight: 600; }
             ul.verdicts { list-style: none; padding: 0; margin: 0; }
             ul.verdicts li { display: grid; grid-template-columns: 6.5em 1fr; column-gap: .8em; align-items: baseline;
                              padding: .5em .2em; border-bottom: 1px solid #eaeef2; }

@@ -37,27 +37,59 @@ class ChromiumReportTest {
 
     @Test
     void everyPictureDecodesAndTheScreenshotShowsThePage() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM),
-                "/usr/bin/chromium is not installed (apt-get install -y chromium): browser check skipped");
+        assumeChromium();
         Path run = TestRuns.demo(dir.resolve("run"));
-        HtmlReport.Result report = HtmlReport.write(run);
+        HtmlReport.Result report = HtmlReport.write(run); // draws the loss curves
         List<String> expected = new ArrayList<>();
         for (String png : List.of("loss_curve.png", "teacher_loss_curve.png", "figures/attention_pair_01.png",
                 "figures/seg/overlay-val.png")) {
-            BufferedImage img = ImageIO.read(run.resolve(png).toFile());
-            expected.add(img.getWidth() + "x" + img.getHeight());
+            expected.add(size(run.resolve(png)));
         }
+        // The figure's 80x90 marker half is drawn 1:1; the charts' anti-aliased lines and the text add many colours.
+        assertRenders(report, expected, 80 * 90 * 9 / 10, 200);
+    }
 
+    @Test
+    void aTransferFolderShowsItsTableAndEveryPicture() throws Exception {
+        assumeChromium();
+        Path run = TestRuns.transfer(dir.resolve("transfer"));
+        List<String> expected = new ArrayList<>();
+        for (String who : List.of("teacher", "student")) {
+            for (String m : List.of("ir", "rgb")) {
+                expected.add(size(run.resolve("det_" + who + "_" + m + ".png")));
+            }
+        }
+        HtmlReport.Result report = HtmlReport.write(run);
+        String dom = assertRenders(report, expected, 48 * 72 * 9 / 10, 50);
+        assertTrue(dom.contains("Teacher vs UNIV student") && dom.contains("UNIV − teacher"), "the table is on the page");
+    }
+
+    private static void assumeChromium() {
+        assumeTrue(Files.isExecutable(CHROMIUM),
+                "/usr/bin/chromium is not installed (apt-get install -y chromium): browser check skipped");
+    }
+
+    private static String size(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        return img.getWidth() + "x" + img.getHeight();
+    }
+
+    /**
+     * The page in Chromium: every {@code <img>} decodes at the expected size (page order), and a screenshot shows at
+     * least {@code markerPixels} of {@link TestRuns#MARKER} and more than {@code minColours} colours. Returns the DOM.
+     */
+    private String assertRenders(HtmlReport.Result report, List<String> expectedSizes, int markerPixels, int minColours)
+            throws Exception {
         String html = Files.readString(report.file());
-        Path probe = run.resolve("probe.html");
+        Path probe = report.file().resolveSibling("probe.html");
         Files.writeString(probe, html.replace("</body>", PROBE + "</body>"));
         String dom = chromium("--dump-dom", "--virtual-time-budget=10000", probe.toUri().toString());
         int start = dom.indexOf("<pre id=\"probe\">");
         assertTrue(start >= 0, "the probe did not run; DOM ends with: " + dom.substring(Math.max(0, dom.length() - 300)));
         String decoded = dom.substring(start + "<pre id=\"probe\">".length(), dom.indexOf("</pre>", start));
-        assertEquals(String.join(",", expected), decoded, "natural sizes of every <img> in page order");
+        assertEquals(String.join(",", expectedSizes), decoded, "natural sizes of every <img> in page order");
 
-        Path shot = dir.resolve("screenshot.png");
+        Path shot = report.file().resolveSibling("screenshot.png");
         chromium("--screenshot=" + shot, "--window-size=1200,3400", "--hide-scrollbars",
                 report.file().toUri().toString());
         BufferedImage page = ImageIO.read(shot.toFile());
@@ -75,9 +107,9 @@ class ChromiumReportTest {
                 marker += rgb == TestRuns.MARKER ? 1 : 0;
             }
         }
-        // The figure's 80x90 marker half is drawn 1:1; the charts' anti-aliased lines and the text add many colours.
-        assertTrue(marker >= 80 * 90 * 9 / 10, "marker pixels on the screenshot: " + marker);
-        assertTrue(colours.size() > 200, "a blank-looking screenshot: " + colours.size() + " colours");
+        assertTrue(marker >= markerPixels, "marker pixels on the screenshot: " + marker);
+        assertTrue(colours.size() > minColours, "a blank-looking screenshot: " + colours.size() + " colours");
+        return dom;
     }
 
     /** Runs headless Chromium with the safe flags and returns what it prints; fails on error or after 90 s. */

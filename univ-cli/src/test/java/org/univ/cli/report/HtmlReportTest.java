@@ -125,6 +125,31 @@ class HtmlReportTest {
     }
 
     @Test
+    void aTransferFolderGetsTheTeacherVsStudentTableAndItsPictures() throws Exception {
+        Path run = TestRuns.transfer(dir.resolve("transfer"));
+        HtmlReport.Result r = HtmlReport.write(run);
+        assertEquals(List.of(), r.notes());
+        assertEquals(4, r.images(), "boxes of teacher and student on IR and RGB");
+        String html = Files.readString(r.file());
+        assertTrue(html.contains("<h1>UNIV transfer (det): teacher vs UNIV student</h1>"), html);
+        assertTrue(html.contains("det on freeze backbones at 448x336, 2 seeds, 12.5 s; 4 figures."), html);
+        // teacher IR AP50 0.10, 0.12; student 0.12, 0.14: 0.11 ± √0.0002, 0.13 ± the same, paired difference 0.02
+        assertTrue(html.contains("<tr><th scope=\"row\" rowspan=\"3\">IR</th><th scope=\"row\">teacher</th>"
+                + "<td class=\"num\">0.1100 ± 0.0141</td><td class=\"num\">0.0383 ± 0.0071</td></tr>"), html);
+        assertTrue(html.contains("<th scope=\"row\">UNIV student</th><td class=\"num\">0.1300 ± 0.0141</td>"), html);
+        assertTrue(html.contains("<tr class=\"difference\"><th scope=\"row\">UNIV − teacher</th><td class=\"num\">0.0200 ± 0.0000"),
+                html);
+        assertTrue(html.contains("rowspan=\"3\">RGB</th>"), html);
+        assertTrue(html.contains("<figcaption>UNIV student, RGB: boxes of the first seed&#39;s head"), html);
+        assertTrue(html.contains("<p class=\"muted\">det_config.yaml</p>\n<pre>iterations: 400"), html);
+
+        Files.delete(run.resolve("det_student_rgb.png"));
+        r = HtmlReport.write(run);
+        assertEquals(3, r.images());
+        assertEquals(List.of("transfer.json names the picture det_student_rgb.png, which is not in the folder"), r.notes());
+    }
+
+    @Test
     void numbersAreFormattedForPeople() {
         assertEquals("0.4321", HtmlReport.format(0.43214));
         assertEquals("12.35", HtmlReport.format(12.3456));

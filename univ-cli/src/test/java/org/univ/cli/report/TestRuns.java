@@ -1,13 +1,20 @@
 package org.univ.cli.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
+import org.univ.downstream.Modality;
+import org.univ.downstream.TransferStudy;
+import org.univ.downstream.TransferTask;
 
 /** Generated run folders for report tests. */
 public final class TestRuns {
@@ -69,6 +76,43 @@ public final class TestRuns {
                 steps: 40
                 note: "</pre><script>alert(1)</script>"
                 """);
+        return dir;
+    }
+
+    /**
+     * A {@code univ transfer} output folder as the command writes it: {@code transfer.json} (the settings and
+     * {@link TransferStudy.Outcome#toMap} of fixed AP50 / mAP values, 2 seeds, IR and RGB), {@code det_config.yaml}
+     * and the four pictures it names ({@code det_teacher_ir.png} holds the {@link #MARKER} colour).
+     */
+    public static Path transfer(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Map<Modality, TransferTask.Result>> results = new LinkedHashMap<>();
+        int colour = 0;
+        for (String who : List.of(TransferStudy.TEACHER, TransferStudy.STUDENT)) {
+            Map<Modality, TransferTask.Result> byModality = new LinkedHashMap<>();
+            for (Modality m : List.of(Modality.IR, Modality.RGB)) {
+                double base = (who.equals(TransferStudy.TEACHER) ? 0.10 : 0.12) + (m == Modality.RGB ? 0.05 : 0);
+                Path png = dir.resolve("det_" + who + "_" + m.key() + ".png");
+                writeBlocks(png, 96, 72, colour++ == 0 ? MARKER : 0x203040 + colour, 0xC0C0C0);
+                byModality.put(m, new TransferTask.Result(List.of(Map.of("AP50", base, "mAP", base / 3),
+                        Map.of("AP50", base + 0.02, "mAP", base / 3 + 0.01)), List.of(png)));
+            }
+            results.put(who, byModality);
+        }
+        TransferStudy.Outcome outcome = new TransferStudy.Outcome("det", List.of("AP50", "mAP"), List.of(0L, 1L), results);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("teacher", "deit_tiny_patch16_224.safetensors");
+        doc.put("student", "runs/pretrain-shared/student.safetensors");
+        doc.put("data", "../shared/data/msrs");
+        doc.put("train", "train.txt");
+        doc.put("val", "val.txt");
+        doc.put("protocol", "freeze");
+        doc.put("size", "448x336");
+        doc.put("config", "det_config.yaml");
+        doc.put("wall_seconds", 12.5);
+        doc.putAll(outcome.toMap(dir));
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("transfer.json").toFile(), doc);
+        Files.writeString(dir.resolve("det_config.yaml"), "iterations: 400\nlr: 0.002\n");
         return dir;
     }
 

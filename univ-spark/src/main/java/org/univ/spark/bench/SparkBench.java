@@ -29,6 +29,7 @@ import org.univ.spark.collective.AllReduceGradients;
 import org.univ.spark.collective.Collective;
 import org.univ.spark.collective.Tracker;
 import org.univ.train.PretrainConfig;
+import org.univ.train.RandomBatches;
 import org.univ.train.StepBenchmark;
 import org.univ.train.Trainer;
 
@@ -150,7 +151,7 @@ public final class SparkBench {
             try (NDManager manager = NDManager.newBaseManager();
                  Backbone teacher = randomDeitTiny(manager);
                  Backbone student = randomDeitTiny(manager);
-                 RandomShards data = new RandomShards(batch / workers, size, 1 + partition);
+                 RandomBatches data = new RandomBatches(batch / workers, size, 1 + partition);
                  Trainer trainer = new Trainer(cfg, teacher, student, data, tmp, manager);
                  Collective c = Collective.join(args, partition, 300)) {
                 AllReduceGradients reducer = new AllReduceGradients(c);

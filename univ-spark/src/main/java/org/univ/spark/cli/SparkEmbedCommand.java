@@ -52,7 +52,7 @@ final class SparkEmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EmbedJob job = EmbedJob.builder().setWeights(weights).setRoots(roots).setOut(out).optWeightsKey(key).optSize(size)
-                .optBatch(batch).optModalities(EmbedJob.Modality.parse(modality)).optPatchTokens(patchTokens)
+                .optBatch(batch).optModalities(EmbedJob.modalities(modality)).optPatchTokens(patchTokens)
                 .optPartitions(partitions).optOverwrite(overwrite).build();
         SparkSession session = spark.session("univ embed");
         try {

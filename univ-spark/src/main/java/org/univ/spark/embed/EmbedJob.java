@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,6 +15,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.univ.data.Pair;
 import org.univ.data.PairIndex;
+import org.univ.downstream.Modality;
 import org.univ.spark.PairRef;
 
 /**
@@ -26,23 +26,9 @@ import org.univ.spark.PairRef;
  * patch tokens, D floats) and optionally {@code tokens} (all patch tokens, N·D floats row-major, token-major).
  */
 public final class EmbedJob {
-    /** Which image of each pair is embedded. */
-    public enum Modality {
-        RGB, IR;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** {@code rgb}, {@code ir} or {@code both}. */
-        public static List<Modality> parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "rgb" -> List.of(RGB);
-                case "ir" -> List.of(IR);
-                case "both" -> List.of(RGB, IR);
-                default -> throw new IllegalArgumentException("modality must be rgb, ir or both, got '" + s + "'");
-            };
-        }
+    /** Which images of each pair are embedded: {@code rgb}, {@code ir} (any {@link Modality#parse} spelling) or {@code both}. */
+    public static List<Modality> modalities(String s) {
+        return "both".equalsIgnoreCase(s.trim()) ? List.of(Modality.RGB, Modality.IR) : List.of(Modality.parse(s));
     }
 
     private final Path weights;

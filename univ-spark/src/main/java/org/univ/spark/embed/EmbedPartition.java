@@ -13,6 +13,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.univ.data.CoAugment;
+import org.univ.downstream.Modality;
 import org.univ.eval.AlignmentEvaluation;
 import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
@@ -30,10 +31,10 @@ final class EmbedPartition implements FlatMapFunction<Iterator<PairRef>, Row> {
     private final String weightsKey;
     private final int size;
     private final int batch;
-    private final List<EmbedJob.Modality> modalities;
+    private final List<Modality> modalities;
     private final boolean patchTokens;
 
-    EmbedPartition(String weights, String weightsKey, int size, int batch, List<EmbedJob.Modality> modalities,
+    EmbedPartition(String weights, String weightsKey, int size, int batch, List<Modality> modalities,
                    boolean patchTokens) {
         this.weights = weights;
         this.weightsKey = weightsKey;
@@ -84,8 +85,8 @@ final class EmbedPartition implements FlatMapFunction<Iterator<PairRef>, Row> {
         Shape shape = new Shape(n, 3, transform.height(), transform.width());
         List<Row> rows = new ArrayList<>(n * modalities.size());
         try (NDManager manager = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
-            for (EmbedJob.Modality modality : modalities) {
-                NDArray images = Tensors.fromFloats(manager, modality == EmbedJob.Modality.RGB ? rgb : ir, shape);
+            for (Modality modality : modalities) {
+                NDArray images = Tensors.fromFloats(manager, modality == Modality.RGB ? rgb : ir, shape);
                 BackboneOutput out = model.forward(images);
                 NDArray tokens = out.patchTokens();                                   // [n, N, D]
                 long dim = tokens.getShape().get(2);
@@ -95,7 +96,7 @@ final class EmbedPartition implements FlatMapFunction<Iterator<PairRef>, Row> {
                 for (int i = 0; i < n; i++) {
                     PairRef p = refs.get(i);
                     float[] mean = java.util.Arrays.copyOfRange(pooled, (int) (i * dim), (int) ((i + 1) * dim));
-                    Object[] row = {p.id(), p.rootDir(), modality.label(), out.gridH(), out.gridW(), mean};
+                    Object[] row = {p.id(), p.rootDir(), modality.key(), out.gridH(), out.gridW(), mean};
                     if (patchTokens) {
                         row = java.util.Arrays.copyOf(row, row.length + 1);
                         row[row.length - 1] = java.util.Arrays.copyOfRange(all, (int) (i * perImage), (int) ((i + 1) * perImage));

@@ -23,7 +23,7 @@ import org.univ.data.ImageException;
 import org.univ.io.AtomicFiles;
 import org.univ.spark.Barrier;
 import org.univ.spark.collective.Tracker;
-import org.univ.train.ConfigException;
+import org.univ.util.ConfigException;
 import org.univ.train.NonFiniteLossException;
 import org.univ.train.PretrainConfig;
 import org.univ.train.TrainCheckpoint;

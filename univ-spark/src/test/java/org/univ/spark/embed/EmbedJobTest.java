@@ -24,7 +24,6 @@ import org.univ.eval.AlignmentEvaluation;
 import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
 import org.univ.model.Backbones;
-import org.univ.model.Weights;
 import org.univ.spark.LocalSpark;
 
 class EmbedJobTest {
@@ -36,11 +35,7 @@ class EmbedJobTest {
     @BeforeAll
     static void fixtures() {
         data = LocalSpark.scenes(dir.resolve("scenes"), 10);
-        weights = dir.resolve("vit.safetensors");
-        try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.create(TestModels.tinyVit(), m)) {
-            b.module().initialize(7);
-            Weights.save(b, weights, Map.of());
-        }
+        weights = TestModels.saveTinyVit(dir.resolve("vit.safetensors"), 7);
     }
 
     /** Single process: the same backbone over the pairs in one loader (other batch size), pooled and all tokens by key. */
@@ -101,7 +96,7 @@ class EmbedJobTest {
         assertThrows(Exception.class, () -> EmbedJob.builder().setWeights(weights).setRoots(List.of(data.toString()))
                 .setOut(out).optSize(32).build().run(spark));
         EmbedJob.builder().setWeights(weights).setRoots(List.of(data.toString())).setOut(out).optSize(32)
-                .optModalities(EmbedJob.Modality.parse("ir")).optOverwrite(true).build().run(spark);
+                .optModalities(EmbedJob.modalities("ir")).optOverwrite(true).build().run(spark);
         List<Row> ir = spark.read().parquet(out).collectAsList();
         assertEquals(10, ir.size());
         assertEquals(List.of("id", "root", "modality", "grid_h", "grid_w", "pooled"), List.of(ir.get(0).schema().fieldNames()));

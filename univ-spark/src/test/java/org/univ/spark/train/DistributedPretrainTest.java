@@ -18,9 +18,8 @@ import org.univ.TestModels;
 import org.univ.lora.LoRA;
 import org.univ.model.Backbone;
 import org.univ.model.Backbones;
-import org.univ.model.Weights;
 import org.univ.spark.LocalSpark;
-import org.univ.train.ConfigException;
+import org.univ.util.ConfigException;
 import org.univ.train.PairBatches;
 import org.univ.train.PretrainConfig;
 import org.univ.train.TrainCheckpoint;
@@ -43,11 +42,7 @@ class DistributedPretrainTest {
     @BeforeAll
     static void fixtures() {
         data = LocalSpark.scenes(dir.resolve("scenes"), 12);
-        teacher = dir.resolve("teacher.safetensors");
-        try (NDManager m = NDManager.newBaseManager(); Backbone b = Backbones.create(TestModels.tinyVit(), m)) {
-            b.module().initialize(42);
-            Weights.save(b, teacher, Map.of());
-        }
+        teacher = TestModels.saveTinyVit(dir.resolve("teacher.safetensors"), 42);
     }
 
     static PretrainConfig config(Path out, String dropout) {

@@ -1,4 +1,4 @@
-package org.univ.train;
+package org.univ.util;
 
 /** A configuration that cannot run; the message names the key and what to set. */
 public class ConfigException extends RuntimeException {

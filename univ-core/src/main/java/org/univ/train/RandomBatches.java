@@ -1,19 +1,22 @@
-package org.univ.spark.bench;
+package org.univ.train;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
-import org.univ.train.BatchSource;
 
-/** Compute-only benchmark data: the same random pair shard every step (seeded per worker), no decoding. */
-final class RandomShards implements BatchSource {
-    private final int shard;
+/**
+ * Compute-only benchmark data: the same random RGB and IR batch {@code [B, 3, S, S]} every step (drawn from a fixed
+ * engine seed, so workers given different seeds get different batches), no decoding. For {@code univ bench step} and
+ * {@code univ spark bench}.
+ */
+public final class RandomBatches implements BatchSource {
+    private final int batch;
     private final int size;
     private final int seed;
 
-    RandomShards(int shard, int size, int seed) {
-        this.shard = shard;
+    public RandomBatches(int batch, int size, int seed) {
+        this.batch = batch;
         this.size = size;
         this.seed = seed;
     }
@@ -21,8 +24,8 @@ final class RandomShards implements BatchSource {
     @Override
     public NDList next(NDManager manager) {
         manager.getEngine().setRandomSeed(seed);
-        return new NDList(manager.randomNormal(new Shape(shard, 3, size, size)),
-                manager.randomNormal(new Shape(shard, 3, size, size)));
+        return new NDList(manager.randomNormal(new Shape(batch, 3, size, size)),
+                manager.randomNormal(new Shape(batch, 3, size, size)));
     }
 
     @Override
