@@ -117,11 +117,11 @@ class TransferCommandTest {
                 "--data", data.toString(), "--train", "train.txt", "--val", "val.txt", "--size", "64x48", "--seeds", "1",
                 "--modality", "ir", "--set", "iterations=3", "--set", "batch=4", "--set", "channels=16",
                 "--teacher-cache", cache.toString(), "--no-progress", "--out"};
-        Run first = run(new TransferCommand(), concat(common, dir.resolve("a").toString()));
-        assertEquals(0, first.code(), first.out());
+        Console.Result first = CliRunner.run(new TransferCommand(), concat(common, dir.resolve("a").toString()));
+        assertEquals(0, first.exitCode(), first.out());
         assertTrue(!first.out().contains("reused"), first.out());
-        Run second = run(new TransferCommand(), concat(common, dir.resolve("b").toString()));
-        assertEquals(0, second.code(), second.out());
+        Console.Result second = CliRunner.run(new TransferCommand(), concat(common, dir.resolve("b").toString()));
+        assertEquals(0, second.exitCode(), second.out());
         assertTrue(second.out().contains("det teacher ir: reused"), second.out());
         JsonNode a = new ObjectMapper().readTree(dir.resolve("a/transfer.json").toFile()).get("results");
         JsonNode b = new ObjectMapper().readTree(dir.resolve("b/transfer.json").toFile()).get("results");
@@ -129,8 +129,8 @@ class TransferCommandTest {
         // another setting is another experiment: nothing is reused
         String[] changed = concat(common, dir.resolve("c").toString());
         changed[java.util.Arrays.asList(changed).indexOf("iterations=3")] = "iterations=2";
-        Run third = run(new TransferCommand(), changed);
-        assertEquals(0, third.code(), third.out());
+        Console.Result third = CliRunner.run(new TransferCommand(), changed);
+        assertEquals(0, third.exitCode(), third.out());
         assertTrue(!third.out().contains("reused"), third.out());
     }
 
