@@ -177,7 +177,7 @@ final class DetCommand extends CommandGroup {
                     imageRows.add(Map.of("id", id, "file_name", f.toString(), "width", planes.width(),
                             "height", planes.height()));
                     String stem = PairIndex.stem(f.getFileName().toString());
-                    BoxPainter.writePng(BoxPainter.draw(planes, found, detector.classNames(), minScore, null),
+                    org.univ.data.Images.writePng(BoxPainter.draw(planes, found, detector.classNames(), minScore, null),
                             out.resolve(stem + ".png"));
                     System.out.printf(Locale.ROOT, "%s: %d detections (%d ≥ %.2f)%n", f.getFileName(), found.size(),
                             found.stream().filter(d -> d.score() >= minScore).count(), minScore);

@@ -279,9 +279,9 @@ final class SegCommand extends CommandGroup {
                     Planes planes = SegDataset.planes(img, seg.info().modality(), f);
                     int[] classes = seg.predict(planes);
                     String stem = PairIndex.stem(f.getFileName().toString());
-                    SegPictures.writePng(SegPictures.classIds(classes, planes.height(), planes.width()),
+                    org.univ.data.Images.writePng(SegPictures.classIds(classes, planes.height(), planes.width()),
                             out.resolve("masks").resolve(stem + ".png"));
-                    SegPictures.writePng(SegPictures.overlay(planes, classes, alpha, -1),
+                    org.univ.data.Images.writePng(SegPictures.overlay(planes, classes, alpha, -1),
                             out.resolve("overlays").resolve(stem + ".png"));
                     progress.stepTo(++done, stem);
                 }

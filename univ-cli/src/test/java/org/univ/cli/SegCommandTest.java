@@ -107,7 +107,7 @@ class SegCommandTest {
         Console.Result size = run("train", "--backbone", backbone.toString(), "--data", data.toString(), "--size", "64by48",
                 "--out", dir.resolve("o").toString());
         assertEquals(1, size.exitCode());
-        assertTrue(size.err().contains("WxH"), size.err());
+        assertTrue(size.err().contains("--size '64by48'") && size.err().contains("WIDTHxHEIGHT"), size.err());
     }
 
     @Test

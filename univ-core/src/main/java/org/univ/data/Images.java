@@ -225,4 +225,20 @@ public final class Images {
         }
         return rgb;
     }
+
+    /**
+     * Writes a picture as PNG, atomically (a reader never sees half a file; the folder is created). Errors name the
+     * file. For results and reports; bulk dataset writing ({@code synth.DatasetWriter}) skips the per-file fsync.
+     */
+    public static void writePng(java.awt.image.RenderedImage image, Path file) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            if (!javax.imageio.ImageIO.write(image, "png", bytes)) {
+                throw new IllegalStateException("no PNG encoder in this JVM (needed for " + file + ")");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
+        }
+        org.univ.io.AtomicFiles.write(file, bytes.toByteArray());
+    }
 }

@@ -7,15 +7,9 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.univ.data.Images.Planes;
-import org.univ.io.AtomicFiles;
 
 /**
  * Pictures of detections: the image (grey IR shown as grey RGB) with one coloured rectangle per box (a fixed colour
@@ -96,16 +90,4 @@ public final class BoxPainter {
         return img;
     }
 
-    /** Writes a picture as PNG (atomically). */
-    public static void writePng(BufferedImage img, Path file) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", bytes)) {
-                throw new IllegalStateException("no PNG encoder in this JVM (needed for " + file + ")");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + file + ": " + e.getMessage(), e);
-        }
-        AtomicFiles.write(file, bytes.toByteArray());
-    }
 }

@@ -139,19 +139,7 @@ public final class DetectionConfig {
 
     /** {@code WxH} → {width, height}. */
     public static int[] parseSize(String s) {
-        String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (p.length == 1) {
-                int v = Integer.parseInt(p[0]);
-                return new int[] {v, v};
-            }
-            if (p.length == 2) {
-                return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new ConfigException("size '" + s + "': expected WIDTHxHEIGHT, e.g. 448x336");
+        return org.univ.util.ImageSize.parse(s, "size").toArray();
     }
 
     private DetectionConfig copy() {

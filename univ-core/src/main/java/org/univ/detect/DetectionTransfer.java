@@ -130,7 +130,7 @@ public final class DetectionTransfer implements TransferTask {
                 .max(Comparator.comparingInt((DetectionDataset.Sample x) -> x.boxes().size())).orElseThrow();
         Planes planes = model.images().decode(s.image());
         Path file = outDir.resolve("det_" + backboneName + "_" + model.modality().key() + ".png");
-        BoxPainter.writePng(BoxPainter.draw(planes, model.detect(planes), model.classNames(), PICTURE_MIN_SCORE,
+        org.univ.data.Images.writePng(BoxPainter.draw(planes, model.detect(planes), model.classNames(), PICTURE_MIN_SCORE,
                 s.boxes()), file);
         return file;
     }

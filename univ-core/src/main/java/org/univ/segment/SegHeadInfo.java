@@ -82,20 +82,7 @@ public record SegHeadInfo(SegClasses classes, Modality modality, int height, int
 
     /** {@code WxH} → {width, height}. */
     public static int[] parseSize(String s, String what) {
-        String[] p = s.trim().toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            if (p.length != 2) {
-                throw new NumberFormatException();
-            }
-            int w = Integer.parseInt(p[0].trim());
-            int h = Integer.parseInt(p[1].trim());
-            if (w <= 0 || h <= 0) {
-                throw new NumberFormatException();
-            }
-            return new int[] {w, h};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": size '" + s + "' is not WxH with positive integers (e.g. 320x240)");
-        }
+        return org.univ.util.ImageSize.parse(s, what).toArray();
     }
 
     private static String require(Map<String, String> m, String key, String source) {

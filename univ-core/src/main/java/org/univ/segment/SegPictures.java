@@ -1,11 +1,6 @@
 package org.univ.segment;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.univ.data.Images.Planes;
 
 /**
@@ -69,17 +64,4 @@ public final class SegPictures {
         return out;
     }
 
-    /** Writes a PNG, creating the folder; errors name the file. */
-    public static void writePng(BufferedImage img, Path file) {
-        try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            if (!ImageIO.write(img, "png", file.toFile())) {
-                throw new IllegalStateException("no PNG encoder available in this JVM (needed for " + file + ")");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + " (is the disk full or the folder read-only?): " + e, e);
-        }
-    }
 }

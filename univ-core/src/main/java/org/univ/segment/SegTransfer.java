@@ -166,7 +166,7 @@ public final class SegTransfer implements TransferTask {
         g.drawImage(predicted, item.width() + PICTURE_GAP, 0, null);
         g.dispose();
         Path file = outDir.resolve("seg_" + backboneName + "_" + model.info().modality().key() + ".png");
-        SegPictures.writePng(both, file);
+        org.univ.data.Images.writePng(both, file);
         return file;
     }
 

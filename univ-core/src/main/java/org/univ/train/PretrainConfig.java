@@ -48,21 +48,9 @@ public final class PretrainConfig {
 
     @JsonSetter("size")
     void setSize(JsonNode value) {
-        String text = value.asText().trim().toLowerCase(java.util.Locale.ROOT);
-        String[] sides = text.split("x");
-        try {
-            if (value.isInt()) {
-                size = value.intValue();
-                height = 0;
-            } else if (sides.length == 2) {
-                size = Integer.parseInt(sides[0].trim());
-                height = Integer.parseInt(sides[1].trim());
-            } else {
-                throw new NumberFormatException(text);
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException("size '" + value.asText() + "' must be a side in pixels (224) or WIDTHxHEIGHT (448x336)");
-        }
+        org.univ.util.ImageSize parsed = org.univ.util.ImageSize.parse(value.asText(), "size");
+        size = parsed.width();
+        height = parsed.width() == parsed.height() ? 0 : parsed.height();
     }
 
     @JsonGetter("size")

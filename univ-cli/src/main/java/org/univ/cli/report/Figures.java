@@ -13,16 +13,13 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 import org.univ.data.Images;
-import org.univ.io.AtomicFiles;
 import org.univ.loss.Pccl;
 import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
@@ -205,7 +202,7 @@ public final class Figures {
                         "(b) student IR token vs teacher RGB", cosine),
                 heatPanel(irImage, maps.teacherIrSimilarity(), cosineRange, gh, gw, manager, patchRow, patchCol,
                         "(c) teacher IR token vs teacher RGB", cosine));
-        writePng(compose(panels, List.of()), png);
+        org.univ.data.Images.writePng(compose(panels, List.of()), png);
         return maps;
     }
 
@@ -320,7 +317,7 @@ public final class Figures {
             legend.add(c == IGNORE ? new LegendEntry(0x000000, "ignore (" + IGNORE + ")")
                     : new LegendEntry(palette.colour(c), palette.names().get(c)));
         }
-        writePng(compose(panels, legend), png);
+        org.univ.data.Images.writePng(compose(panels, legend), png);
     }
 
     private static void checkLabels(int[] labels, BufferedImage image, Palette palette, String what) {
@@ -367,7 +364,7 @@ public final class Figures {
                 drawBox(g, b, palette, scale);
             }
         });
-        writePng(compose(List.of(panel), List.of()), png);
+        org.univ.data.Images.writePng(compose(List.of(panel), List.of()), png);
     }
 
     private static void drawBox(Graphics2D g, Box b, Palette palette, double scale) {
@@ -557,11 +554,4 @@ public final class Figures {
         return (0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF)) / 255.0;
     }
 
-    static void writePng(BufferedImage image, Path png) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) {
-            throw new IOException("no PNG writer available to write " + png);
-        }
-        AtomicFiles.write(png, bytes.toByteArray());
-    }
 }
