@@ -53,9 +53,13 @@ public final class DropoutMasks {
         draw(bits, stepSeed, new Request(layer, call, n, rate));
         NDArray mask;
         try (NDArray raw = x.getManager().create(bits, shape, DataType.UINT8)) { // 1 byte a value across JNI
-            mask = raw.toType(x.getDataType(), false); // a new libtorch-owned tensor (see Tensors)
+            mask = raw.toType(DataType.BOOLEAN, false); // a new libtorch-owned tensor (see Tensors)
         }
-        return x.mul(mask);
+        // where(), not x·float-mask: autograd keeps the 1-byte mask for backward instead of a 4-byte copy
+        // (≈ 340 MB less at 224 px / B 16, 48 adapted layers)
+        try (NDArray zero = Tensors.scalar(x, 0)) {
+            return ai.djl.ndarray.NDArrays.where(mask, x, zero);
+        }
     }
 
     /** Writes the 0/1 bytes of one mask into {@code bits}: a pure function of (step seed, layer, call, size, rate). */
