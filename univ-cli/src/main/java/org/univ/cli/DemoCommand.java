@@ -36,7 +36,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--teacher-steps", defaultValue = "600") int teacherSteps;
 
-    @Option(names = "--pretrain-steps", defaultValue = "300") int pretrainSteps;
+    @Option(names = "--pretrain-steps", description = "default 600 (300 with --paper-recipe)") Integer pretrainSteps;
+
+    @Option(names = "--paper-recipe", description = "pre-train with the paper's objective (PCCL + PCCL RGB term, "
+            + "alpha = beta = 1, 300 steps) instead of the demo's recipe with the co-located term")
+    boolean paperRecipe;
 
     @Option(names = "--set", description = "extra pre-training config overrides (key=value), e.g. --set loss.rho=0.3")
     List<String> overrides = new ArrayList<>();
@@ -61,7 +65,12 @@ final class DemoCommand implements Callable<Integer> {
         cfg.seed = seed;
         cfg.teacher = teacher;
         cfg.teacherSteps = teacherSteps;
-        cfg.pretrainSteps = pretrainSteps;
+        if (paperRecipe) {
+            cfg.usePaperRecipe();
+        }
+        if (pretrainSteps != null) {
+            cfg.pretrainSteps = pretrainSteps;
+        }
         cfg.pretrainOverrides.addAll(overrides);
         Path runDir = out.resolve("run");
         Demo.Result r = new Demo(cfg).run(dataDir, runDir, s -> log(t0, s), null);
