@@ -1,7 +1,10 @@
 package org.univ.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /** 2-D convolution on {@code [B, C, H, W]}; weight {@code [out, in/groups, k, k]} as in PyTorch. */
@@ -33,8 +36,43 @@ public class Conv2d extends Module {
     }
 
     static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups) {
+        long k = w.getShape().get(2);
+        if ((k == 1 || x.getShape().get(2) < k || x.getShape().get(3) < k) && stride == 1 && groups == 1) {
+            return convAsShiftedMatmuls(x, w, b, padding);
+        }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
                 new Shape(1, 1), groups).singletonOrThrow();
+    }
+
+    /**
+     * A stride-1 convolution as a sum of k·k channel matmuls over shifted windows of the zero-padded input. Used for
+     * 1×1 kernels (one matmul) and maps smaller than the kernel (a 3×3 conv on the 1×1 or 2×2 coarsest level of a
+     * small image): there libtorch 2.7.1's CPU conv gave NaN outputs and gradients at random on a machine without
+     * NNPACK, from finite inputs and weights.
+     */
+    static NDArray convAsShiftedMatmuls(NDArray x, NDArray w, NDArray b, int padding) {
+        Shape s = x.getShape();                                                   // [B, C, H, W]
+        long k = w.getShape().get(2);
+        long outH = s.get(2) + 2L * padding - k + 1;
+        long outW = s.get(3) + 2L * padding - k + 1;
+        NDArray padded = x;
+        if (padding > 0) {
+            NDManager m = x.getManager();
+            NDArray rows = m.zeros(new Shape(s.get(0), s.get(1), padding, s.get(3)), x.getDataType());
+            padded = NDArrays.concat(new NDList(rows, x, rows), 2);
+            NDArray cols = m.zeros(new Shape(s.get(0), s.get(1), s.get(2) + 2L * padding, padding), x.getDataType());
+            padded = NDArrays.concat(new NDList(cols, padded, cols), 3);
+        }
+        NDArray sum = null;                                                       // [B, outH, outW, O]
+        for (long dy = 0; dy < k; dy++) {
+            for (long dx = 0; dx < k; dx++) {
+                NDArray window = padded.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + outH, dx, dx + outW));
+                NDArray tap = w.get(new NDIndex(":, :, {}, {}", dy, dx));       // [O, C]
+                NDArray term = window.transpose(0, 2, 3, 1).matMul(tap.transpose());
+                sum = sum == null ? term : sum.add(term);
+            }
+        }
+        return (b == null ? sum : sum.add(b)).transpose(0, 3, 1, 2);
     }
 
     public int inChannels() {
