@@ -36,20 +36,22 @@ public class Conv2d extends Module {
     }
 
     static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups) {
-        long k = w.getShape().get(2);
-        if ((k == 1 || x.getShape().get(2) < k || x.getShape().get(3) < k) && stride == 1 && groups == 1) {
-            return convAsShiftedMatmuls(x, w, b, padding);
-        }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
                 new Shape(1, 1), groups).singletonOrThrow();
     }
 
     /**
-     * A stride-1 convolution as a sum of k·k channel matmuls over shifted windows of the zero-padded input. Used for
-     * 1×1 kernels (one matmul) and maps smaller than the kernel (a 3×3 conv on the 1×1 or 2×2 coarsest level of a
-     * small image): there libtorch 2.7.1's CPU conv gave NaN outputs and gradients at random on a machine without
-     * NNPACK, from finite inputs and weights.
+     * This stride-1 convolution as a sum of k·k channel matmuls over shifted windows of the zero-padded input. The
+     * segmentation head uses it: on its tiny coarse maps (a 3×3 conv on 1×1 or 2×2, 1×1 convs on ≤ 3×3) libtorch
+     * 2.7.1's CPU conv gave NaN outputs and gradients at random on a machine without NNPACK, from finite inputs.
      */
+    public NDArray forwardAsMatmuls(NDArray x) {
+        if (stride != 1 || groups != 1) {
+            throw new IllegalStateException("the matmul form needs stride 1 and groups 1, not " + stride + " / " + groups);
+        }
+        return convAsShiftedMatmuls(x, weight.array(), bias == null ? null : bias.array(), padding);
+    }
+
     static NDArray convAsShiftedMatmuls(NDArray x, NDArray w, NDArray b, int padding) {
         Shape s = x.getShape();                                                   // [B, C, H, W]
         long k = w.getShape().get(2);

@@ -19,8 +19,8 @@ final class ConvModule extends Module {
         addChild("norm", new LayerNorm(manager, out, 1e-5f));
     }
 
-    /** {@code [B, in, h, w]} → {@code [B, out, h, w]}. */
+    /** {@code [B, in, h, w]} → {@code [B, out, h, w]} (conv as matmuls: see {@link Conv2d#forwardAsMatmuls}). */
     NDArray forward(NDArray x) {
-        return Activation.relu(child("norm", LayerNorm.class).forwardChannels(child("conv", Conv2d.class).forward(x)));
+        return Activation.relu(child("norm", LayerNorm.class).forwardChannels(child("conv", Conv2d.class).forwardAsMatmuls(x)));
     }
 }
