@@ -149,13 +149,18 @@ public final class CoAugment {
         return plan;
     }
 
+    /** Per loader thread: crops and resize intermediates reuse these buffers instead of making multi-MB garbage per pair. */
+    private static final ThreadLocal<Images.Scratch> SCRATCH = ThreadLocal.withInitial(Images.Scratch::new);
+
     private void augment(BufferedImage rgbImage, BufferedImage irImage, CropPlan plan, Pair pair, float[] rgbOut, float[] irOut, int slot) {
         int height = rgbImage.getHeight();
         int width = rgbImage.getWidth();
-        Planes rgbCrop = ImageDecoder.rgb(rgbImage, plan.top(), plan.left(), plan.height(), plan.width());
+        Images.Scratch scratch = SCRATCH.get();
+        Planes rgbCrop = ImageDecoder.rgb(rgbImage, plan.top(), plan.left(), plan.height(), plan.width(), scratch);
         Planes irCrop; // [1, h, w]; crop before resizing, so only the crop is converted and resampled
         if (irImage.getHeight() == height && irImage.getWidth() == width) {
-            irCrop = ImageDecoder.ir(irImage, irScaling, pair.irPath(), plan.top(), plan.left(), plan.height(), plan.width());
+            irCrop = ImageDecoder.ir(irImage, irScaling, pair.irPath(), plan.top(), plan.left(), plan.height(), plan.width(),
+                    scratch);
         } else {
             resizedPairs.incrementAndGet();
             if (resizedRoots.add(pair.root())) {
@@ -167,8 +172,9 @@ public final class CoAugment {
             irCrop = Images.crop(irGrey, plan.top(), plan.left(), plan.height(), plan.width());
         }
         int off = slot * sampleLength();
-        Images.normalize(Images.resize(rgbCrop, outHeight, outWidth), rgbMean, rgbStd, plan.flip(), rgbOut, off);
-        Images.normalize(Images.resize(irCrop, outHeight, outWidth), irMean, irStd, plan.flip(), irOut, off);
+        // each resize result is normalised before the next resize reuses the scratch buffers
+        Images.normalize(Images.resize(rgbCrop, outHeight, outWidth, scratch), rgbMean, rgbStd, plan.flip(), rgbOut, off);
+        Images.normalize(Images.resize(irCrop, outHeight, outWidth, scratch), irMean, irStd, plan.flip(), irOut, off);
     }
 
     @Override

@@ -133,9 +133,14 @@ public final class ImageDecoder {
 
     /** A region {@code [top, left, height, width]} as 3 planes in [0, 1] (only the region is converted). */
     public static Planes rgb(BufferedImage img, int top, int left, int height, int width) {
+        return rgb(img, top, left, height, width, null);
+    }
+
+    /** As {@link #rgb(BufferedImage, int, int, int, int)} into {@code scratch}'s slot 0 (null: a new array). */
+    public static Planes rgb(BufferedImage img, int top, int left, int height, int width, Images.Scratch scratch) {
         checkRegion(img, top, left, height, width);
         int plane = height * width;
-        float[] out = new float[3 * plane];
+        float[] out = Images.Scratch.get(scratch, 0, 3 * plane);
         ImageFormat f = format(img);
         if (!f.rgbOrGrey() || f.indexed() || (f.channels() != 1 && f.channels() != 3)) {
             argbPlanes(img, top, left, height, width, out);
@@ -170,6 +175,15 @@ public final class ImageDecoder {
      * min/max rule does not depend on the crop.
      */
     public static Planes ir(BufferedImage img, IrScaling scaling, Object source, int top, int left, int height, int width) {
+        return ir(img, scaling, source, top, left, height, width, null);
+    }
+
+    /**
+     * As {@link #ir(BufferedImage, IrScaling, Object, int, int, int, int)} into {@code scratch}'s slot 3, using slot 4
+     * for colour sources (null: new arrays). Wide (16-bit) crops still allocate: they scale the whole image first.
+     */
+    public static Planes ir(BufferedImage img, IrScaling scaling, Object source, int top, int left, int height, int width,
+                            Images.Scratch scratch) {
         checkRegion(img, top, left, height, width);
         ImageFormat f = format(img);
         boolean full = top == 0 && left == 0 && height == img.getHeight() && width == img.getWidth();
@@ -177,22 +191,22 @@ public final class ImageDecoder {
             return Images.crop(ir(img, scaling, source), top, left, height, width);
         }
         int plane = height * width;
-        float[] grey = new float[plane];
+        float[] grey = f.wide() ? new float[plane] : Images.Scratch.get(scratch, 3, plane); // scaling reads the whole array
         if (!f.rgbOrGrey() || f.indexed() || (f.channels() != 1 && f.channels() != 3)) {
-            float[] rgb = new float[3 * plane];
+            float[] rgb = Images.Scratch.get(scratch, 4, 3 * plane);
             argbPlanes(img, top, left, height, width, rgb); // 8 bits per channel after the colour model
-            luma(rgb, 0, plane, 2 * plane, grey);
+            luma(rgb, plane, grey);
             return new Planes(grey, 1, height, width);
         }
         Raster r = img.getRaster();
         if (f.channels() == 1) {
             band(r, 0, top, left, height, width, grey, 0);
         } else {
-            float[] rgb = new float[3 * plane];
+            float[] rgb = Images.Scratch.get(scratch, 4, 3 * plane);
             for (int c = 0; c < 3; c++) {
                 band(r, c, top, left, height, width, rgb, c * plane);
             }
-            luma(rgb, 0, plane, 2 * plane, grey);
+            luma(rgb, plane, grey);
         }
         if (f.wide()) {
             scaling.apply(grey, source);
@@ -250,9 +264,9 @@ public final class ImageDecoder {
     }
 
     /** ITU-R 601 luma; in double so identical channels give back exactly their value. */
-    private static void luma(float[] rgb, int r, int g, int b, float[] out) {
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) ((299.0 * rgb[r + i] + 587.0 * rgb[g + i] + 114.0 * rgb[b + i]) / 1000.0);
+    private static void luma(float[] rgb, int plane, float[] out) {
+        for (int i = 0; i < plane; i++) {
+            out[i] = (float) ((299.0 * rgb[i] + 587.0 * rgb[plane + i] + 114.0 * rgb[2 * plane + i]) / 1000.0);
         }
     }
 

@@ -40,12 +40,47 @@ public final class Images {
 
     /** PIL-style bilinear resize (a triangle filter widened when downscaling, so it antialiases). */
     public static Planes resize(Planes in, int outH, int outW) {
+        return resize(in, outH, outW, null);
+    }
+
+    /**
+     * As {@link #resize(Planes, int, int)}, with the intermediate and the result in {@code scratch}'s buffers (slots
+     * 1 and 2) instead of new arrays: the result is valid until the next call with the same scratch. {@code null}
+     * allocates.
+     */
+    public static Planes resize(Planes in, int outH, int outW, Scratch scratch) {
         if (in.height() == outH && in.width() == outW) {
             return in;
         }
-        float[] horizontal = in.width() == outW ? in.data() : resampleRows(in.data(), in.channels() * in.height(), in.width(), outW);
-        float[] both = in.height() == outH ? horizontal : resampleColumns(horizontal, in.channels(), in.height(), outW, outH);
+        int rows = in.channels() * in.height();
+        float[] horizontal = in.width() == outW ? in.data()
+                : resampleRows(in.data(), rows, in.width(), outW, Scratch.get(scratch, 1, rows * outW));
+        float[] both = in.height() == outH ? horizontal : resampleColumns(horizontal, in.channels(), in.height(), outW, outH,
+                Scratch.get(scratch, 2, in.channels() * outH * outW));
         return new Planes(both, in.channels(), outH, outW);
+    }
+
+    /**
+     * Float buffers one thread reuses from image to image (a data-loader worker), so that decoding a crop and
+     * resizing it make no garbage: multi-MB arrays are humongous objects to G1, and a batch's worth of them per
+     * step made the heap grow by half a gigabyte. A buffer may be longer than the planes it holds.
+     */
+    public static final class Scratch {
+        private final float[][] buffers = new float[5][];
+
+        /** Buffer {@code slot} with at least {@code length} floats (contents undefined). */
+        public float[] get(int slot, int length) {
+            float[] b = buffers[slot];
+            if (b == null || b.length < length) {
+                b = new float[length];
+                buffers[slot] = b;
+            }
+            return b;
+        }
+
+        static float[] get(Scratch s, int slot, int length) {
+            return s == null ? new float[length] : s.get(slot, length);
+        }
     }
 
     /** Crops {@code [top, left, h, w]} out of the planes. */
@@ -104,9 +139,8 @@ public final class Images {
     }
 
     /** Resamples every row of {@code rows × in} to {@code rows × out}. */
-    private static float[] resampleRows(float[] a, int rows, int in, int out) {
+    private static float[] resampleRows(float[] a, int rows, int in, int out, float[] res) {
         Taps t = Taps.of(in, out);
-        float[] res = new float[rows * out];
         for (int r = 0; r < rows; r++) {
             int src = r * in;
             int dst = r * out;
@@ -127,9 +161,9 @@ public final class Images {
      * Resamples the columns of {@code [channels, in, cols]} to {@code [channels, out, cols]} as weighted sums of whole
      * rows (cache-friendly, no transposes; the same float operations in the same order as a per-pixel loop).
      */
-    private static float[] resampleColumns(float[] a, int channels, int in, int cols, int out) {
+    private static float[] resampleColumns(float[] a, int channels, int in, int cols, int out, float[] res) {
         Taps t = Taps.of(in, out);
-        float[] res = new float[channels * out * cols];
+        java.util.Arrays.fill(res, 0, channels * out * cols, 0f);
         for (int c = 0; c < channels; c++) {
             for (int o = 0; o < out; o++) {
                 int dst = (c * out + o) * cols;

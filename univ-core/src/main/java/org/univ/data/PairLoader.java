@@ -95,6 +95,8 @@ public final class PairLoader implements AutoCloseable {
     private final ExecutorService pool; // null: batches are built on the caller's thread
     private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
     private final ConcurrentSkipListMap<Integer, BadPair> bad = new ConcurrentSkipListMap<>();
+    /** Batch buffers handed back with {@link #recycle}: a batch is MBs of floats, humongous garbage to G1 otherwise. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<float[]> spareBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile EpochOrder cachedOrder;
     private Position nextOut;
     private Position nextSubmit;
@@ -265,8 +267,8 @@ public final class PairLoader implements AutoCloseable {
         int start = p.batch() * batchSize + shardIndex * shardSize();
         int want = Math.min(shardSize(), n - start);
         int len = augment.sampleLength();
-        float[] rgb = new float[want * len];
-        float[] ir = new float[want * len];
+        float[] rgb = buffer(want * len);
+        float[] ir = buffer(want * len);
         List<Pair> pairs = new ArrayList<>(want);
         List<BadPair> skipped = new ArrayList<>();
         for (int k = 0; pairs.size() < want; k++) {
@@ -299,6 +301,28 @@ public final class PairLoader implements AutoCloseable {
             }
         }
         return new Batch(p.epoch(), p.batch(), augment.height(), augment.width(), rgb, ir, List.copyOf(pairs), List.copyOf(skipped));
+    }
+
+    /**
+     * Hands {@code batch}'s buffers back for later batches to reuse: call it once its floats have been copied out
+     * (e.g. into NDArrays) and neither the batch nor its arrays are used any more.
+     */
+    public void recycle(Batch batch) {
+        if (spareBuffers.size() < 2 * (prefetch + 2)) { // at most what the batches in flight can hold at once
+            spareBuffers.add(batch.rgb());
+            spareBuffers.add(batch.ir());
+        }
+    }
+
+    /** A spare buffer of exactly {@code length} floats (every value is overwritten by the batch), else a new one. */
+    private float[] buffer(int length) {
+        for (java.util.Iterator<float[]> it = spareBuffers.iterator(); it.hasNext(); ) {
+            float[] b = it.next();
+            if (b.length == length && spareBuffers.remove(b)) {
+                return b;
+            }
+        }
+        return new float[length];
     }
 
     private void topUp() {

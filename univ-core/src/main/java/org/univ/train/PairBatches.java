@@ -59,7 +59,10 @@ public final class PairBatches implements BatchSource {
 
     @Override
     public NDList next(NDManager manager) {
-        return loader.next().toNDList(manager);
+        org.univ.data.Batch batch = loader.next();
+        NDList arrays = batch.toNDList(manager); // copies: the batch's buffers can be reused at once
+        loader.recycle(batch);
+        return arrays;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.univ.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,6 +127,40 @@ class ImageDecoderTest {
                         float expected = grey ? img.getRaster().getSample(5 + x, 3 + y, 0) / max : ((argb >> (16 - 8 * c)) & 0xff) / 255f;
                         assertEquals(expected, p.get(c, y, x), 0f, "type " + img.getType() + " at " + x + "," + y);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The reusing path of the data loader (crop into a scratch buffer, resize through scratch buffers) gives exactly
+     * the allocating path's values, also when the scratch holds a larger earlier crop full of stale values.
+     */
+    @Test
+    void scratchBuffersGiveTheAllocatingPathsValues() {
+        Images.Scratch scratch = new Images.Scratch();
+        for (int i = 0; i < 5; i++) {
+            java.util.Arrays.fill(scratch.get(i, 4000), Float.NaN); // stale and longer than any crop below
+        }
+        BufferedImage rgb = TestImages.rgb(23, 17, 5);
+        BufferedImage grey = convert(rgb, new BufferedImage(23, 17, BufferedImage.TYPE_BYTE_GRAY));
+        for (BufferedImage img : List.of(rgb, grey)) {
+            for (int[] r : new int[][] {{3, 5, 9, 11}, {0, 0, 17, 23}, {2, 1, 8, 8}}) {
+                Planes a = ImageDecoder.rgb(img, r[0], r[1], r[2], r[3]);
+                Planes b = ImageDecoder.rgb(img, r[0], r[1], r[2], r[3], scratch);
+                Planes irA = ImageDecoder.ir(img, IrScaling.minMax(), "t", r[0], r[1], r[2], r[3]);
+                Planes irB = ImageDecoder.ir(img, IrScaling.minMax(), "t", r[0], r[1], r[2], r[3], scratch);
+                for (int[] out : new int[][] {{8, 8}, {r[2], 6}, {5, r[3]}, {r[2], r[3]}}) {
+                    float[] expected = new float[3 * out[0] * out[1]];
+                    float[] actual = new float[3 * out[0] * out[1]];
+                    float[] zero = {0f};
+                    float[] one = {1f};
+                    Images.normalize(Images.resize(a, out[0], out[1]), zero, one, false, expected, 0);
+                    Images.normalize(Images.resize(b, out[0], out[1], scratch), zero, one, false, actual, 0);
+                    assertArrayEquals(expected, actual, "rgb " + java.util.Arrays.toString(r) + " -> " + java.util.Arrays.toString(out));
+                    Images.normalize(Images.resize(irA, out[0], out[1]), zero, one, false, expected, 0);
+                    Images.normalize(Images.resize(irB, out[0], out[1], scratch), zero, one, false, actual, 0);
+                    assertArrayEquals(expected, actual, "ir " + java.util.Arrays.toString(r) + " -> " + java.util.Arrays.toString(out));
                 }
             }
         }

@@ -73,6 +73,33 @@ class PairLoaderTest {
                 serial.stream().map(Batch::position).toList());
     }
 
+    /** Handing buffers back changes nothing in later batches, and the buffers are in fact reused. */
+    @Test
+    void recycledBuffersGiveTheSameBatches() {
+        List<Batch> fresh;
+        try (PairLoader l = loader(0).build()) {
+            fresh = take(l, 5);
+        }
+        for (int workers : new int[] {0, 2}) {
+            Set<float[]> handedBack = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            boolean reused = false;
+            try (PairLoader l = loader(workers).optPrefetch(2).build()) {
+                for (int i = 0; i < 5; i++) {
+                    Batch b = l.next();
+                    reused |= handedBack.contains(b.rgb()) || handedBack.contains(b.ir());
+                    assertSame(fresh.get(i), new Batch(b.epoch(), b.index(), b.height(), b.width(), b.rgb().clone(),
+                            b.ir().clone(), b.pairs(), b.skipped()));
+                    Arrays.fill(b.rgb(), Float.NaN); // a stale buffer must be overwritten completely
+                    Arrays.fill(b.ir(), Float.NaN);
+                    handedBack.add(b.rgb());
+                    handedBack.add(b.ir());
+                    l.recycle(b);
+                }
+            }
+            assertTrue(reused, workers + " workers: no batch reused a recycled buffer");
+        }
+    }
+
     @Test
     void shardsOfABatchTogetherAreTheWholeBatch() {
         List<Batch> whole;
