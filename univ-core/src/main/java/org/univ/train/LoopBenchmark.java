@@ -38,8 +38,8 @@ public final class LoopBenchmark {
         PretrainConfig cfg = PretrainConfig.parse(base.toYaml(), "bench", List.of(
                 "steps=" + (steps + warmup), "checkpoint_every=" + (steps + warmup + 1), "out=" + runDir));
         long rssStart = rssMb("VmRSS");
-        long[] rssWarm = {0};
-        long[] startNanos = {0};
+        long[] rssWarm = {rssStart}; // warmup 0: timed from the start, model loading included
+        long[] startNanos = {System.nanoTime()};
         try (NDManager manager = NDManager.newBaseManager();
              Backbone t = Backbones.load(PretrainConfig.resolve(cfg.teacher), manager, true, cfg.teacherKey);
              Backbone s = Backbones.load(PretrainConfig.resolve(cfg.teacher), manager, true, cfg.teacherKey);
