@@ -26,6 +26,7 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
         if (base.groups() != 1) {
             throw new IllegalArgumentException("LoRA on grouped convolutions is not defined (groups " + base.groups() + ")");
         }
+        asMatmuls = base.isComputedAsMatmuls();
         weight.copyFrom(base.weight().array());
         if (bias != null) {
             bias.copyFrom(base.bias().array());
@@ -41,9 +42,8 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     @Override
     public NDArray forward(NDArray x) {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
-        NDArray low = ai.djl.nn.convolutional.Conv2d.conv2d(h, loraA.array(), null, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();       // [B, r, h, w]
-        NDArray update = ai.djl.nn.convolutional.Conv2d.conv2d(low, loraB.array(), null).singletonOrThrow();
+        NDArray low = conv(h, loraA.array(), null, stride, padding, 1, asMatmuls, false);   // [B, r, h, w]
+        NDArray update = conv(low, loraB.array(), null, 1, 0, 1, asMatmuls, false);         // [B, out, h, w]
         return super.forward(x).add(Tensors.mul(update, LoRAModule.updateScale(scale, dropout, isTraining())));
     }
 
@@ -71,6 +71,9 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     @Override
     public Module merged() {
         Conv2d plain = new Conv2d(manager, inChannels, outChannels, kernel, stride, padding, groups, bias != null);
+        if (asMatmuls) {
+            plain.computedAsMatmuls();
+        }
         LoRAModule.foldInto(this, weight, bias, scale, plain.weight(), plain.bias());
         return plain;
     }

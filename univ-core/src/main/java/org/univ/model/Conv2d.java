@@ -17,6 +17,7 @@ public class Conv2d extends Module {
     protected final int groups;
     protected final Parameter weight;
     protected final Parameter bias;
+    protected boolean asMatmuls;
 
     public Conv2d(NDManager manager, int inChannels, int outChannels, int kernel, int stride, int padding,
                   int groups, boolean withBias) {
@@ -31,50 +32,119 @@ public class Conv2d extends Module {
         this.bias = withBias ? addParameter("bias", new Shape(outChannels)) : null;
     }
 
-    public NDArray forward(NDArray x) {
-        return conv(x, weight.array(), bias == null ? null : bias.array(), stride, padding, groups);
+    /**
+     * Computes this convolution from matmuls and multiply-adds instead of libtorch's CPU convolution, which gave NaN
+     * outputs and gradients at random on tiny maps (a 3×3 conv on 1×1 or 2×2 maps, 1×1 convs on ≤ 3×3, ConvViT's
+     * stages at 32 px) on a machine without NNPACK, from finite inputs. The segmentation head and ConvViT use it.
+     * Handles kernel = stride without padding (patchify; 1×1 is the case k = 1; as fast as libtorch's or faster),
+     * stride-1 dense and stride-1 depthwise convolutions (the latter on maps under twice the kernel only). Returns this.
+     */
+    public Conv2d computedAsMatmuls() {
+        conv(null, weight.array(), null, stride, padding, groups, true, true);   // fails now for a shape it cannot do
+        asMatmuls = true;
+        return this;
     }
 
-    static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups) {
+    public boolean isComputedAsMatmuls() {
+        return asMatmuls;
+    }
+
+    public NDArray forward(NDArray x) {
+        return conv(x, weight.array(), bias == null ? null : bias.array(), stride, padding, groups, asMatmuls, false);
+    }
+
+    /** {@code checkOnly}: validate that the matmul form covers this shape, compute nothing ({@code x} may be null). */
+    protected static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups, boolean asMatmuls,
+                                  boolean checkOnly) {
+        if (!asMatmuls) {
+            return libtorchConv(x, w, b, stride, padding, groups);
+        }
+        long k = w.getShape().get(2);
+        long outChannels = w.getShape().get(0);
+        boolean depthwise = groups > 1 && w.getShape().get(1) == 1 && outChannels == groups;
+        if (groups == 1 && padding == 0 && k == stride) {
+            return checkOnly ? null : convAsPatchMatmul(x, w, b);
+        } else if (stride == 1 && groups == 1) {
+            return checkOnly ? null : convAsShiftedMatmuls(x, w, b, padding);
+        } else if (stride == 1 && depthwise) {
+            if (checkOnly) {
+                return null;
+            }
+            // the products cost 20× libtorch's depthwise kernel on ConvViT's 56×56 maps: used only on tiny maps
+            boolean tiny = x.getShape().get(2) < 2 * k || x.getShape().get(3) < 2 * k;
+            return tiny ? depthwiseAsShiftedProducts(x, w, b, padding) : libtorchConv(x, w, b, 1, padding, groups);
+        }
+        throw new IllegalStateException("no matmul form for a " + k + "×" + k + " convolution with stride " + stride
+                + ", padding " + padding + " and " + groups + " groups");
+    }
+
+    private static NDArray libtorchConv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups) {
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding),
                 new Shape(1, 1), groups).singletonOrThrow();
     }
 
-    /**
-     * This stride-1 convolution as a sum of k·k channel matmuls over shifted windows of the zero-padded input. The
-     * segmentation head uses it: on its tiny coarse maps (a 3×3 conv on 1×1 or 2×2, 1×1 convs on ≤ 3×3) libtorch
-     * 2.7.1's CPU conv gave NaN outputs and gradients at random on a machine without NNPACK, from finite inputs.
-     */
-    public NDArray forwardAsMatmuls(NDArray x) {
-        if (stride != 1 || groups != 1) {
-            throw new IllegalStateException("the matmul form needs stride 1 and groups 1, not " + stride + " / " + groups);
-        }
-        return convAsShiftedMatmuls(x, weight.array(), bias == null ? null : bias.array(), padding);
-    }
-
-    static NDArray convAsShiftedMatmuls(NDArray x, NDArray w, NDArray b, int padding) {
+    /** Kernel = stride, no padding: one matmul of the non-overlapping k×k patches (the im2col is a reshape). */
+    static NDArray convAsPatchMatmul(NDArray x, NDArray w, NDArray b) {
         Shape s = x.getShape();                                                   // [B, C, H, W]
         long k = w.getShape().get(2);
-        long outH = s.get(2) + 2L * padding - k + 1;
-        long outW = s.get(3) + 2L * padding - k + 1;
-        NDArray padded = x;
-        if (padding > 0) {
-            NDManager m = x.getManager();
-            NDArray rows = m.zeros(new Shape(s.get(0), s.get(1), padding, s.get(3)), x.getDataType());
-            padded = NDArrays.concat(new NDList(rows, x, rows), 2);
-            NDArray cols = m.zeros(new Shape(s.get(0), s.get(1), s.get(2) + 2L * padding, padding), x.getDataType());
-            padded = NDArrays.concat(new NDList(cols, padded, cols), 3);
-        }
-        NDArray sum = null;                                                       // [B, outH, outW, O]
+        long outH = s.get(2) / k;
+        long outW = s.get(3) / k;
+        NDArray patches = k == 1 ? x.transpose(0, 2, 3, 1)                       // [B, outH, outW, C·k·k]
+                : x.get(new NDIndex(":, :, :{}, :{}", outH * k, outW * k))
+                        .reshape(s.get(0), s.get(1), outH, k, outW, k)
+                        .transpose(0, 2, 4, 1, 3, 5)
+                        .reshape(s.get(0), outH, outW, s.get(1) * k * k);
+        NDArray out = patches.matMul(w.reshape(w.getShape().get(0), -1).transpose()); // [B, outH, outW, O]
+        return (b == null ? out : out.add(b)).transpose(0, 3, 1, 2);
+    }
+
+    /** Stride 1: a sum of k·k channel matmuls over shifted windows of the zero-padded input. */
+    static NDArray convAsShiftedMatmuls(NDArray x, NDArray w, NDArray b, int padding) {
+        long k = w.getShape().get(2);
+        NDArray sum = sumOverTaps(zeroPadded(x, padding), k, (window, dy, dx) -> {
+            NDArray tap = w.get(new NDIndex(":, :, {}, {}", dy, dx));           // [O, C]
+            return window.transpose(0, 2, 3, 1).matMul(tap.transpose());         // [B, outH, outW, O]
+        });
+        return (b == null ? sum : sum.add(b)).transpose(0, 3, 1, 2);
+    }
+
+    /** Stride-1 depthwise: a sum of k·k per-channel products over shifted windows of the zero-padded input. */
+    static NDArray depthwiseAsShiftedProducts(NDArray x, NDArray w, NDArray b, int padding) {
+        long channels = w.getShape().get(0);
+        long k = w.getShape().get(2);
+        NDArray sum = sumOverTaps(zeroPadded(x, padding), k, (window, dy, dx) ->   // [B, C, outH, outW]
+                window.mul(w.get(new NDIndex(":, 0, {}, {}", dy, dx)).reshape(1, channels, 1, 1)));
+        return b == null ? sum : sum.add(b.reshape(1, channels, 1, 1));
+    }
+
+    private interface Tap {
+        NDArray apply(NDArray window, long dy, long dx);
+    }
+
+    private static NDArray sumOverTaps(NDArray padded, long k, Tap tap) {
+        long outH = padded.getShape().get(2) - k + 1;
+        long outW = padded.getShape().get(3) - k + 1;
+        NDArray sum = null;
         for (long dy = 0; dy < k; dy++) {
             for (long dx = 0; dx < k; dx++) {
                 NDArray window = padded.get(new NDIndex(":, :, {}:{}, {}:{}", dy, dy + outH, dx, dx + outW));
-                NDArray tap = w.get(new NDIndex(":, :, {}, {}", dy, dx));       // [O, C]
-                NDArray term = window.transpose(0, 2, 3, 1).matMul(tap.transpose());
+                NDArray term = tap.apply(window, dy, dx);
                 sum = sum == null ? term : sum.add(term);
             }
         }
-        return (b == null ? sum : sum.add(b)).transpose(0, 3, 1, 2);
+        return sum;
+    }
+
+    private static NDArray zeroPadded(NDArray x, int padding) {
+        if (padding == 0) {
+            return x;
+        }
+        Shape s = x.getShape();                                                   // [B, C, H, W]
+        NDManager m = x.getManager();
+        NDArray rows = m.zeros(new Shape(s.get(0), s.get(1), padding, s.get(3)), x.getDataType());
+        NDArray padded = NDArrays.concat(new NDList(rows, x, rows), 2);
+        NDArray cols = m.zeros(new Shape(s.get(0), s.get(1), s.get(2) + 2L * padding, padding), x.getDataType());
+        return NDArrays.concat(new NDList(cols, padded, cols), 3);
     }
 
     public int inChannels() {

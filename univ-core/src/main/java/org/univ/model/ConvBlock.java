@@ -14,9 +14,9 @@ public class ConvBlock extends Module {
     public ConvBlock(NDManager manager, int dim, double mlpRatio, float eps) {
         super(manager);
         addChild("norm1", new LayerNorm(manager, dim, eps));
-        addChild("conv1", new Conv2d(manager, dim, dim, 1, 1, 0, 1, true));
-        addChild("attn", new Conv2d(manager, dim, dim, KERNEL, 1, KERNEL / 2, dim, true)); // depthwise
-        addChild("conv2", new Conv2d(manager, dim, dim, 1, 1, 0, 1, true));
+        addChild("conv1", new Conv2d(manager, dim, dim, 1, 1, 0, 1, true).computedAsMatmuls());
+        addChild("attn", new Conv2d(manager, dim, dim, KERNEL, 1, KERNEL / 2, dim, true).computedAsMatmuls()); // depthwise
+        addChild("conv2", new Conv2d(manager, dim, dim, 1, 1, 0, 1, true).computedAsMatmuls());
         addChild("norm2", new LayerNorm(manager, dim, eps));
         addChild("mlp", new ConvMlp(manager, dim, (int) Math.round(dim * mlpRatio)));
     }

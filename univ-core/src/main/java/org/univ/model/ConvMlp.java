@@ -8,8 +8,8 @@ import ai.djl.nn.Activation;
 public class ConvMlp extends Module {
     public ConvMlp(NDManager manager, int dim, int hidden) {
         super(manager);
-        addChild("fc1", new Conv2d(manager, dim, hidden, 1, 1, 0, 1, true));
-        addChild("fc2", new Conv2d(manager, hidden, dim, 1, 1, 0, 1, true));
+        addChild("fc1", new Conv2d(manager, dim, hidden, 1, 1, 0, 1, true).computedAsMatmuls());
+        addChild("fc2", new Conv2d(manager, hidden, dim, 1, 1, 0, 1, true).computedAsMatmuls());
     }
 
     /** x {@code [B, D, H, W]} → {@code [B, D, H, W]}. */

@@ -11,7 +11,7 @@ import ai.djl.nn.Activation;
 public class ConvPatchEmbed extends Module {
     public ConvPatchEmbed(NDManager manager, int inChannels, int dim, int patch, float eps) {
         super(manager);
-        addChild("proj", new Conv2d(manager, inChannels, dim, patch, patch, 0, 1, true));
+        addChild("proj", new Conv2d(manager, inChannels, dim, patch, patch, 0, 1, true).computedAsMatmuls());
         addChild("norm", new LayerNorm(manager, dim, eps));
     }
 

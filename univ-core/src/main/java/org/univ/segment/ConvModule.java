@@ -15,12 +15,12 @@ import org.univ.model.Module;
 final class ConvModule extends Module {
     ConvModule(NDManager manager, int in, int out, int kernel) {
         super(manager);
-        addChild("conv", new Conv2d(manager, in, out, kernel, 1, kernel / 2, 1, false));
+        addChild("conv", new Conv2d(manager, in, out, kernel, 1, kernel / 2, 1, false).computedAsMatmuls());
         addChild("norm", new LayerNorm(manager, out, 1e-5f));
     }
 
-    /** {@code [B, in, h, w]} → {@code [B, out, h, w]} (conv as matmuls: see {@link Conv2d#forwardAsMatmuls}). */
+    /** {@code [B, in, h, w]} → {@code [B, out, h, w]} (conv as matmuls: see {@link Conv2d#computedAsMatmuls}). */
     NDArray forward(NDArray x) {
-        return Activation.relu(child("norm", LayerNorm.class).forwardChannels(child("conv", Conv2d.class).forwardAsMatmuls(x)));
+        return Activation.relu(child("norm", LayerNorm.class).forwardChannels(child("conv", Conv2d.class).forward(x)));
     }
 }

@@ -137,6 +137,18 @@ class ConvViTTest {
         }
     }
 
+    /** No convolution of a ConvViT (adapted or merged) goes through libtorch's CPU conv: see Conv2d#computedAsMatmuls. */
+    private static void assertEveryConvIsComputedAsMatmuls(ConvViT model) {
+        int convs = 0;
+        for (var e : model.namedModules().entrySet()) {
+            if (e.getValue() instanceof Conv2d conv) {
+                assertTrue(conv.isComputedAsMatmuls(), e.getKey() + " uses libtorch's conv");
+                convs++;
+            }
+        }
+        assertTrue(convs >= 10, "convolutions found: " + convs);
+    }
+
     /** LoRA r 8 values of a conv/Linear in → out with a k×k kernel: A [8, in, k, k] + B [out, 8]. */
     private static long lora(int in, int out, int k) {
         return 8L * in * k * k + 8L * out;
@@ -148,8 +160,10 @@ class ConvViTTest {
             model.initialize(7);
             NDArray images = TestModels.randn(m, 8, 2, 3, 32, 32);
             float[] base = tokens(model, images);
+            assertEveryConvIsComputedAsMatmuls(model);
             LoRA.Report report = LoRA.inject(model, LoRAConfig.builder().optConvolutions(true).build(), 9);
             assertEquals(11, report.adapted().size()); // 3 patch-embed convs, 2 stages × fc1/fc2, qkv/proj/fc1/fc2
+            assertEveryConvIsComputedAsMatmuls(model);
             assertArrayEquals(base, tokens(model, images), "B = 0: the adapted model is the base model exactly");
 
             int seed = 10;
@@ -162,6 +176,7 @@ class ConvViTTest {
             float[] adaptedRect = tokens(model, rectangular);
             assertEquals(11, LoRA.merge(model));
             assertTrue(LoRA.loraParameters(model).isEmpty());
+            assertEveryConvIsComputedAsMatmuls(model);
             float diff = maxAbsDiff(adapted, tokens(model, images));
             float diffRect = maxAbsDiff(adaptedRect, tokens(model, rectangular));
             System.out.printf("conv LoRA: merged vs adapted max|Δ| %.2e (32x32), %.2e (32x48)%n", diff, diffRect);
