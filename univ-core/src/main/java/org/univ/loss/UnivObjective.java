@@ -3,6 +3,7 @@ package org.univ.loss;
 import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.List;
 import org.univ.model.BackboneOutput;
 import org.univ.util.Scopes;
 
@@ -20,6 +21,7 @@ public final class UnivObjective {
     private final float rho;
     private final float tau;
     private final float gamma;
+    private final float blockWeight;
 
     private UnivObjective(Builder b) {
         this.alpha = b.alpha;
@@ -28,6 +30,7 @@ public final class UnivObjective {
         this.rho = b.rho;
         this.tau = b.tau;
         this.gamma = b.gamma;
+        this.blockWeight = b.blockWeight;
     }
 
     public static Builder builder() {
@@ -39,7 +42,7 @@ public final class UnivObjective {
      * (temporaries are released).
      *
      * @param irPccl   PCCL of the student IR tokens, scalar
-     * @param rgbTerm  the RGB preservation term, scalar
+     * @param rgbTerm  the RGB preservation term (with δ · its intermediate-block part when blocks are given), scalar
      * @param total    {@code α · irPccl + β · rgbTerm (+ γ · colocated)}, scalar: what to back-propagate
      * @param targets  the pseudo-labels used {@code [B, N, N]} (for logging, e.g. positives per row)
      */
@@ -57,6 +60,24 @@ public final class UnivObjective {
      */
     public Terms compute(NDArray teacherRgbTokens, NDArray teacherAttention, int prefixTokens,
                          NDArray studentIrTokens, NDArray studentRgbTokens) {
+        return compute(teacherRgbTokens, teacherAttention, prefixTokens, studentIrTokens, studentRgbTokens,
+                List.of(), List.of());
+    }
+
+    /**
+     * As above, with RGB preservation on intermediate blocks too (not in the paper; an experiment of issue #7): the
+     * RGB term gains {@code δ · mean_l blockMse(teacher_l, student_l)} over the tapped blocks l.
+     *
+     * @param teacherBlockTokens    the teacher's RGB patch tokens after each tapped block {@code [B, N, D]}
+     * @param studentRgbBlockTokens the student's RGB patch tokens after the same blocks, same order
+     */
+    public Terms compute(NDArray teacherRgbTokens, NDArray teacherAttention, int prefixTokens,
+                         NDArray studentIrTokens, NDArray studentRgbTokens,
+                         List<NDArray> teacherBlockTokens, List<NDArray> studentRgbBlockTokens) {
+        if (teacherBlockTokens.size() != studentRgbBlockTokens.size()) {
+            throw new IllegalArgumentException(teacherBlockTokens.size() + " teacher block outputs but "
+                    + studentRgbBlockTokens.size() + " student ones: tap the same blocks of both");
+        }
         long n = teacherRgbTokens.getShape().get(1);
         long attended = teacherAttention.getShape().get(teacherAttention.getShape().dimension() - 1);
         if (attended != n + prefixTokens) {
@@ -70,6 +91,14 @@ public final class UnivObjective {
             NDArray targets = PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);      // [B, N, N]
             NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
             NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
+            if (blockWeight != 0f && !teacherBlockTokens.isEmpty()) {
+                NDArray blocks = null;
+                for (int l = 0; l < teacherBlockTokens.size(); l++) {
+                    NDArray term = blockMse(teacherBlockTokens.get(l), studentRgbBlockTokens.get(l));
+                    blocks = blocks == null ? term : blocks.add(term);
+                }
+                rgbTerm = rgbTerm.add(Tensors.mul(blocks, blockWeight / teacherBlockTokens.size()));
+            }
             NDArray total = Tensors.mul(irPccl, alpha).add(Tensors.mul(rgbTerm, beta));
             if (gamma != 0f) {
                 total = total.add(Tensors.mul(colocated(studentIrTokens, teacherRgbTokens), gamma));
@@ -83,6 +112,28 @@ public final class UnivObjective {
     public Terms compute(BackboneOutput teacherRgb, NDArray studentIrTokens, NDArray studentRgbTokens) {
         return compute(teacherRgb.patchTokens(), teacherRgb.lastAttention(), teacherRgb.prefixTokens(),
                 studentIrTokens, studentRgbTokens);
+    }
+
+    /** As above with the intermediate-block RGB term over the teacher output's {@link BackboneOutput#blockTokens()}. */
+    public Terms compute(BackboneOutput teacherRgb, NDArray studentIrTokens, NDArray studentRgbTokens,
+                         List<NDArray> studentRgbBlockTokens) {
+        return compute(teacherRgb.patchTokens(), teacherRgb.lastAttention(), teacherRgb.prefixTokens(),
+                studentIrTokens, studentRgbTokens, teacherRgb.blockTokens(), studentRgbBlockTokens);
+    }
+
+    /**
+     * RGB preservation on one intermediate block: {@code mean((S − T)²) / mean(T²)}, the squared error relative to
+     * the teacher's energy, because the residual stream grows with depth (raw MSE would let the deepest tap rule).
+     */
+    public static NDArray blockMse(NDArray teacherBlockTokens, NDArray studentBlockTokens) {
+        Pccl.checkTokens(studentBlockTokens, teacherBlockTokens, "student block tokens", "teacher block tokens");
+        NDArray teacher = teacherBlockTokens.stopGradient();
+        return studentBlockTokens.sub(teacher).square().mean().div(teacher.square().mean());
+    }
+
+    /** Weight δ of the intermediate-block RGB term (0 = off). */
+    public float blockWeight() {
+        return blockWeight;
     }
 
     /**
@@ -123,7 +174,8 @@ public final class UnivObjective {
     @Override
     public String toString() {
         return "UnivObjective[alpha=" + alpha + ", beta=" + beta + ", rgb=" + rgbPreservation.id() + ", rho=" + rho
-                + ", tau=" + tau + (gamma != 0f ? ", gamma=" + gamma : "") + "]";
+                + ", tau=" + tau + (gamma != 0f ? ", gamma=" + gamma : "")
+                + (blockWeight != 0f ? ", blockWeight=" + blockWeight : "") + "]";
     }
 
     /** Builder; every setting is optional and defaults to the paper's (α = β = 1, pccl, ρ 0.6, τ 0.04). */
@@ -134,8 +186,18 @@ public final class UnivObjective {
         private float rho = PseudoLabels.DEFAULT_RHO;
         private float tau = Pccl.DEFAULT_TAU;
         private float gamma = 0f;
+        private float blockWeight = 0f;
 
         private Builder() {}
+
+        /** Weight δ of RGB preservation on the tapped intermediate blocks (default 0: off, the paper's objective). */
+        public Builder optBlockWeight(float blockWeight) {
+            if (!Float.isFinite(blockWeight) || blockWeight < 0) {
+                throw new IllegalArgumentException("block weight must be finite and >= 0, got " + blockWeight);
+            }
+            this.blockWeight = blockWeight;
+            return this;
+        }
 
         /** Weight of the co-located IR→RGB distillation term (default 0: off, the paper's objective). */
         public Builder optGamma(float gamma) {

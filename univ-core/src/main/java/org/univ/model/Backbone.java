@@ -16,7 +16,15 @@ public interface Backbone extends AutoCloseable {
     Module module();
 
     /** images {@code [B, 3, H, W]} normalised, H and W multiples of {@link ModelConfig#patch()}. */
-    BackboneOutput forward(NDArray images);
+    default BackboneOutput forward(NDArray images) {
+        return forward(images, new int[0]);
+    }
+
+    /**
+     * As {@link #forward(NDArray)}, also returning the patch tokens after the transformer blocks {@code blocks}
+     * (0-based indices into the last stage's blocks) in {@link BackboneOutput#blockTokens()}.
+     */
+    BackboneOutput forward(NDArray images, int[] blocks);
 
     /**
      * Checkpoint tensors this architecture knowingly does not use (e.g. ConvMAE's MAE decoder): loading

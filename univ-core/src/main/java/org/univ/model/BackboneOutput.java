@@ -13,7 +13,13 @@ import java.util.List;
  * @param gridH         token rows
  * @param gridW         token columns
  * @param stageMaps     intermediate feature maps {@code [B, C, h, w]} for pyramids (empty for a plain ViT)
+ * @param blockTokens   patch tokens {@code [B, N, D]} of the residual stream after each block asked for in
+ *                      {@link Backbone#forward(NDArray, int[])}, in that order (before the final norm, no prefix)
  */
 public record BackboneOutput(NDArray patchTokens, NDArray lastAttention, NDArray logits, int prefixTokens,
-                             int gridH, int gridW, List<NDArray> stageMaps) {
+                             int gridH, int gridW, List<NDArray> stageMaps, List<NDArray> blockTokens) {
+    public BackboneOutput(NDArray patchTokens, NDArray lastAttention, NDArray logits, int prefixTokens,
+                          int gridH, int gridW, List<NDArray> stageMaps) {
+        this(patchTokens, lastAttention, logits, prefixTokens, gridH, gridW, stageMaps, List.of());
+    }
 }

@@ -71,7 +71,7 @@ public class ConvViT extends Module implements Backbone {
      * stage maps [after blocks1 {@code [B, C1, H/4, W/4]}, after blocks2 {@code [B, C2, H/8, W/8]}].
      */
     @Override
-    public BackboneOutput forward(NDArray images) {
+    public BackboneOutput forward(NDArray images, int[] blocks) {
         int[] grid = Backbone.checkInput(images, config.patch());
         NDArray stage1 = convStage(1, images);                    // [B, C1, H/4, W/4]
         NDArray stage2 = convStage(2, stage1);                    // [B, C2, H/8, W/8]
@@ -80,11 +80,12 @@ public class ConvViT extends Module implements Backbone {
         NDArray x = maps.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1); // [B, N, C3]
         x = child("patch_embed4", Linear.class).forward(x);
         x = x.add(positionEmbedding(grid[0], grid[1], x.getManager()));
-        NDList blocksOut = child("blocks3", Blocks.class).forwardAll(x);
+        NDList blocksOut = child("blocks3", Blocks.class).forwardAll(x, blocks);
         x = blocksOut.get(0);
         NDArray attn = blocksOut.get(1);                           // the last block's [B, H, N, N]
         NDArray patchTokens = child("norm", LayerNorm.class).forward(x); // [B, N, C3]
-        return new BackboneOutput(patchTokens, attn, null, 0, grid[0], grid[1], List.of(stage1, stage2));
+        return new BackboneOutput(patchTokens, attn, null, 0, grid[0], grid[1], List.of(stage1, stage2),
+                Blocks.patchTokensOfTapped(blocksOut, 0));
     }
 
     /** Stage 1 or 2: its patch embedding, then its conv blocks; a map {@code [B, C, h, w]}. */

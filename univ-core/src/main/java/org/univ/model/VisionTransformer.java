@@ -49,7 +49,7 @@ public class VisionTransformer extends Module implements Backbone {
     }
 
     @Override
-    public BackboneOutput forward(NDArray images) {
+    public BackboneOutput forward(NDArray images, int[] blocks) {
         int[] grid = Backbone.checkInput(images, config.patchSize());
         long b = images.getShape().get(0);
         long d = config.embedDim();
@@ -57,7 +57,7 @@ public class VisionTransformer extends Module implements Backbone {
         NDArray cls = clsToken.array().broadcast(b, 1, d);
         cls.attach(x.getManager());
         x = cls.concat(x, 1).add(positionEmbedding(grid[0], grid[1], x.getManager())); // [B, 1+N, D]
-        NDList blocksOut = child("blocks", Blocks.class).forwardAll(x);
+        NDList blocksOut = child("blocks", Blocks.class).forwardAll(x, blocks);
         x = blocksOut.get(0);
         NDArray attn = blocksOut.get(1);                                    // the last block's [B, H, 1+N, 1+N]
         x = child("norm", LayerNorm.class).forward(x);
@@ -67,7 +67,8 @@ public class VisionTransformer extends Module implements Backbone {
         if (head != null) {
             logits = head.forward(x.get(":, 0, :"));                         // [B, classes]
         }
-        return new BackboneOutput(patchTokens, attn, logits, 1, grid[0], grid[1], List.of());
+        return new BackboneOutput(patchTokens, attn, logits, 1, grid[0], grid[1], List.of(),
+                Blocks.patchTokensOfTapped(blocksOut, 1));
     }
 
     /** {@code pos_embed} for a grid of gh×gw tokens, CLS entry kept, in {@code [1, 1+gh*gw, D]}. */

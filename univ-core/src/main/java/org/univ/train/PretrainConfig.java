@@ -121,6 +121,10 @@ public final class PretrainConfig {
         public double tau = 0.04;
         /** Weight of the co-located IR→RGB token MSE (not in the paper; 0 = off). */
         public double colocated = 0;
+        /** RGB preservation on these transformer blocks too (0-based; not in the paper; empty = off). */
+        public List<Integer> rgbBlocks = new ArrayList<>();
+        /** Weight δ of the intermediate-block RGB term, inside β's (relative MSE averaged over {@code rgbBlocks}). */
+        public double rgbBlocksWeight = 1;
     }
 
     public static final class Lora {
@@ -165,6 +169,10 @@ public final class PretrainConfig {
         }
         if (!List.of("pccl", "gram", "feature").contains(loss.rgb)) {
             throw new ConfigException("loss.rgb must be pccl, gram or feature, got '" + loss.rgb + "'");
+        }
+        if (loss.rgbBlocks.stream().anyMatch(i -> i == null || i < 0) || loss.rgbBlocksWeight < 0) {
+            throw new ConfigException("loss.rgb_blocks must list block indices >= 0 and loss.rgb_blocks_weight be >= 0, got "
+                    + loss.rgbBlocks + " / " + loss.rgbBlocksWeight);
         }
         if (!List.of("cosine", "constant").contains(optim.schedule)) {
             throw new ConfigException("optim.schedule must be cosine or constant, got '" + optim.schedule + "'");

@@ -47,6 +47,7 @@ public final class Trainer implements AutoCloseable {
     private final NDManager manager;
     private final AdamW optimizer;
     private final UnivObjective objective;
+    private final int[] rgbBlocks;
     private final Map<String, Parameter> trainable;
     private final LoRA.Report loraReport;
     private final long totalSteps;
@@ -80,7 +81,9 @@ public final class Trainer implements AutoCloseable {
         this.objective = UnivObjective.builder()
                 .optAlpha((float) config.loss.alpha).optBeta((float) config.loss.beta).optRgbPreservation(config.loss.rgb)
                 .optRho((float) config.loss.rho).optTau((float) config.loss.tau)
-                .optGamma((float) config.loss.colocated).build();
+                .optGamma((float) config.loss.colocated)
+                .optBlockWeight(config.loss.rgbBlocks.isEmpty() ? 0f : (float) config.loss.rgbBlocksWeight).build();
+        this.rgbBlocks = config.loss.rgbBlocks.stream().mapToInt(Integer::intValue).toArray();
         this.totalSteps = config.steps > 0 ? config.steps : (long) config.epochs * data.batchesPerEpoch();
     }
 
@@ -194,12 +197,13 @@ public final class Trainer implements AutoCloseable {
             NDArray rgb = batch.get(0);                                       // [B, 3, S, S]
             NDArray ir = batch.get(1);                                        // [B, 3, S, S]
             long b = rgb.getShape().get(0);
-            BackboneOutput t = teacher.forward(rgb);                          // frozen: records no graph
+            BackboneOutput t = teacher.forward(rgb, rgbBlocks);               // frozen: records no graph
             try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
-                BackboneOutput s = student.forward(rgb.concat(ir, 0));        // [2B, N, D]
+                BackboneOutput s = student.forward(rgb.concat(ir, 0), rgbBlocks); // [2B, N, D]
                 NDArray studentRgb = s.patchTokens().get("0:" + b);
                 NDArray studentIr = s.patchTokens().get(b + ":");
-                UnivObjective.Terms terms = objective.compute(t, studentIr, studentRgb);
+                List<NDArray> studentRgbBlocks = s.blockTokens().stream().map(x -> x.get("0:" + b)).toList();
+                UnivObjective.Terms terms = objective.compute(t, studentIr, studentRgb, studentRgbBlocks);
                 StepLoss loss = new StepLoss(terms.total().getFloat(), terms.irPccl().getFloat(), terms.rgbTerm().getFloat());
                 if (loss.finite()) { // a non-finite loss stops the run after the reducer (all workers together)
                     autograd.backward(terms.total());

@@ -148,4 +148,44 @@ class UnivObjectiveTest {
             assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optGamma(-1f));
         }
     }
+
+    @Test
+    void blockTermAddsDeltaTimesTheMeanRelativeErrorToTheRgbTerm() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray teacher = TestModels.randn(m, 1, 2, 4, 8);                         // [B, N, D]
+            NDArray attention = TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1);   // [B, H, 1+N, 1+N]
+            NDArray studentIr = TestModels.randn(m, 3, 2, 4, 8);
+            NDArray studentRgb = TestModels.randn(m, 4, 2, 4, 8);
+            List<NDArray> teacherBlocks = List.of(TestModels.randn(m, 5, 2, 4, 8), TestModels.randn(m, 6, 2, 4, 8).mul(3f));
+            List<NDArray> studentBlocks = List.of(TestModels.randn(m, 7, 2, 4, 8), teacherBlocks.get(1));
+            double[] relative = new double[2];
+            for (int l = 0; l < 2; l++) {                                               // by hand
+                float[] s = studentBlocks.get(l).toFloatArray();
+                float[] t = teacherBlocks.get(l).toFloatArray();
+                double err = 0;
+                double energy = 0;
+                for (int k = 0; k < s.length; k++) {
+                    err += (s[k] - t[k]) * (s[k] - t[k]);
+                    energy += t[k] * t[k];
+                }
+                relative[l] = err / energy;
+            }
+            assertEquals(relative[0], UnivObjective.blockMse(teacherBlocks.get(0), studentBlocks.get(0)).getFloat(), 1e-6);
+            assertEquals(0.0, relative[1]);
+            UnivObjective plain = UnivObjective.builder().optRgbPreservation("feature").optBeta(2f).build();
+            UnivObjective withBlocks = UnivObjective.builder().optRgbPreservation("feature").optBeta(2f)
+                    .optBlockWeight(0.5f).build();
+            UnivObjective.Terms base = plain.compute(teacher, attention, 1, studentIr, studentRgb);
+            UnivObjective.Terms terms = withBlocks.compute(teacher, attention, 1, studentIr, studentRgb,
+                    teacherBlocks, studentBlocks);
+            double blockPart = 0.5 * (relative[0] + relative[1]) / 2;
+            assertEquals(base.rgbTerm().getFloat() + blockPart, terms.rgbTerm().getFloat(), 1e-5);
+            assertEquals(base.total().getFloat() + 2 * blockPart, terms.total().getFloat(), 1e-5);
+            assertEquals(base.rgbTerm().getFloat(), withBlocks.compute(teacher, attention, 1, studentIr, studentRgb)
+                    .rgbTerm().getFloat(), 1e-7, "no taps: the objective without the block term");
+            assertThrows(IllegalArgumentException.class, () -> withBlocks.compute(teacher, attention, 1, studentIr,
+                    studentRgb, teacherBlocks, List.of(studentBlocks.get(0))));
+            assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optBlockWeight(-1f));
+        }
+    }
 }

@@ -41,6 +41,33 @@ class VisionTransformerTest {
         }
     }
 
+    /** Tapped blocks: the residual stream after those blocks, patch tokens only; the last one is the pre-norm output. */
+    @Test
+    void tappedBlocksGiveTheResidualStreamAfterEachBlock() {
+        try (NDManager m = NDManager.newBaseManager(); VisionTransformer vit = new VisionTransformer(TestModels.tinyVit(), m);
+             NDScope scope = new NDScope()) {
+            vit.initialize(1);
+            NDArray images = TestModels.randn(m, 2, 2, 3, 48, 32);
+            BackboneOutput plain = vit.forward(images);
+            assertTrue(plain.blockTokens().isEmpty());
+            BackboneOutput tapped = vit.forward(images, new int[] {1, 0});
+            assertEquals(2, tapped.blockTokens().size());
+            assertEquals(new Shape(2, 6, 32), tapped.blockTokens().get(0).getShape());
+            assertEquals(0f, TestModels.maxAbsDiff(plain.patchTokens(), tapped.patchTokens()), "taps change nothing");
+            NDArray normed = vit.child("norm", LayerNorm.class).forward(tapped.blockTokens().get(0)); // block 1 = last
+            assertTrue(TestModels.maxAbsDiff(normed, plain.patchTokens()) < 1e-6f);
+            // block 0's output by hand: embed, then the first block alone
+            NDArray x = vit.child("patch_embed", VisionTransformer.PatchEmbed.class).forward(images);
+            NDArray cls = vit.ownParameters().get("cls_token").array().broadcast(2, 1, 32);
+            x = cls.concat(x, 1).add(vit.positionEmbedding(3, 2, m));
+            NDArray afterFirst = vit.child("blocks", Blocks.class).get(0).forward(x).get(0).get(":, 1:, :");
+            assertTrue(TestModels.maxAbsDiff(afterFirst, tapped.blockTokens().get(1)) < 1e-6f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> vit.forward(images, new int[] {2}));
+            assertTrue(e.getMessage().contains("block 2"), e.getMessage());
+        }
+    }
+
     @Test
     void bicubicMatrixIsIdentityForSameSizeAndRowsSumToOne() {
         float[][] w = PositionEmbedding.bicubicMatrix(14, 7);

@@ -91,6 +91,23 @@ class TrainerTest {
         }
     }
 
+    private static double rgbLoss(String metricsLine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"loss_rgb\":([^,]+)").matcher(metricsLine);
+        assertTrue(m.find(), metricsLine);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static float maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
+        assertEquals(a.keySet(), b.keySet());
+        float max = 0;
+        for (String k : a.keySet()) {
+            for (int i = 0; i < a.get(k).length; i++) {
+                max = Math.max(max, Math.abs(a.get(k)[i] - b.get(k)[i]));
+            }
+        }
+        return max;
+    }
+
     private static List<String> lines(Path f) {
         try {
             return Files.readAllLines(f);
@@ -224,6 +241,31 @@ class TrainerTest {
                         1e-5f);
             }
         }
+    }
+
+    /** RGB preservation on an intermediate block: its relative error enters the RGB term and moves it off the plain run. */
+    @Test
+    void rgbPreservationOnIntermediateBlocksTrainsAndReportsInTheRgbTerm() {
+        PretrainConfig plain = tinyConfig(3, 3);
+        plain.loss.rgb = "feature";
+        PretrainConfig tapped = tinyConfig(3, 3);
+        tapped.loss.rgb = "feature";
+        tapped.loss.rgbBlocks = List.of(0);
+        tapped.loss.rgbBlocksWeight = 50;
+        Map<String, float[]> a = train(plain, TestModels.tinyVit(), dir.resolve("rgb-plain"), false);
+        Map<String, float[]> b = train(tapped, TestModels.tinyVit(), dir.resolve("rgb-blocks"), false);
+        assertTrue(maxDiff(a, b) > 0, "the block term must change the trained adapters");
+        List<String> first = lines(dir.resolve("rgb-plain/metrics.jsonl"));
+        List<String> second = lines(dir.resolve("rgb-blocks/metrics.jsonl"));
+        assertTrue(rgbLoss(first.get(0)) < 1e-9 && rgbLoss(second.get(0)) < 1e-9, "step 1: student = teacher");
+        assertTrue(rgbLoss(second.get(2)) > 0 && rgbLoss(second.get(2)) != rgbLoss(first.get(2)), second.get(2));
+        tapped.loss.rgbBlocks = List.of(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> train(tapped, TestModels.tinyVit(), dir.resolve("rgb-bad"), false));
+        assertTrue(e.getMessage().contains("block 2"), e.getMessage());
+        ConfigException negative = assertThrows(ConfigException.class, () -> PretrainConfig.parse(
+                "{teacher: t, data: {roots: [x]}, steps: 1}", "c.yaml", List.of("loss.rgb_blocks=[-1]")));
+        assertTrue(negative.getMessage().contains("loss.rgb_blocks"), negative.getMessage());
     }
 
     @Test
