@@ -46,6 +46,11 @@ public final class Blocks extends Module {
      * that order) follow x and the attention in the list. They cost nothing extra: each is the next block's input.
      */
     public NDList forwardAll(NDArray x, int[] tapped) {
+        for (int i : tapped) {                                           // before any work is done
+            if (i < 0 || i >= count) {
+                throw new IllegalArgumentException("block " + i + " does not exist: this model has blocks 0.." + (count - 1));
+            }
+        }
         NDArray[] outputs = new NDArray[count];
         NDArray h = x;
         for (int i = 0; i < count - 1; i++) {
@@ -59,9 +64,6 @@ public final class Blocks extends Module {
         NDList out = Scopes.keepAll(() -> last.forward(in));
         outputs[count - 1] = out.get(0);
         for (int i : tapped) {
-            if (i < 0 || i >= count) {
-                throw new IllegalArgumentException("block " + i + " does not exist: this model has blocks 0.." + (count - 1));
-            }
             out.add(outputs[i]);
         }
         return out;

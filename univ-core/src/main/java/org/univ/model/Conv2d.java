@@ -40,7 +40,7 @@ public class Conv2d extends Module {
      * stride-1 dense and stride-1 depthwise convolutions (the latter on maps under twice the kernel only). Returns this.
      */
     public Conv2d computedAsMatmuls() {
-        conv(null, weight.array(), null, stride, padding, groups, true, true);   // fails now for a shape it cannot do
+        requireMatmulForm(weight.array().getShape(), stride, padding, groups);
         asMatmuls = true;
         return this;
     }
@@ -50,29 +50,32 @@ public class Conv2d extends Module {
     }
 
     public NDArray forward(NDArray x) {
-        return conv(x, weight.array(), bias == null ? null : bias.array(), stride, padding, groups, asMatmuls, false);
+        return conv(x, weight.array(), bias == null ? null : bias.array(), stride, padding, groups, asMatmuls);
     }
 
-    /** {@code checkOnly}: validate that the matmul form covers this shape, compute nothing ({@code x} may be null). */
-    protected static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups, boolean asMatmuls,
-                                  boolean checkOnly) {
+    protected static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups,
+                                  boolean asMatmuls) {
         if (!asMatmuls) {
             return libtorchConv(x, w, b, stride, padding, groups);
         }
-        long k = w.getShape().get(2);
-        long outChannels = w.getShape().get(0);
-        boolean depthwise = groups > 1 && w.getShape().get(1) == 1 && outChannels == groups;
+        long k = requireMatmulForm(w.getShape(), stride, padding, groups);
         if (groups == 1 && padding == 0 && k == stride) {
-            return checkOnly ? null : convAsPatchMatmul(x, w, b);
-        } else if (stride == 1 && groups == 1) {
-            return checkOnly ? null : convAsShiftedMatmuls(x, w, b, padding);
-        } else if (stride == 1 && depthwise) {
-            if (checkOnly) {
-                return null;
-            }
-            // the products cost 20× libtorch's depthwise kernel on ConvViT's 56×56 maps: used only on tiny maps
-            boolean tiny = x.getShape().get(2) < 2 * k || x.getShape().get(3) < 2 * k;
-            return tiny ? depthwiseAsShiftedProducts(x, w, b, padding) : libtorchConv(x, w, b, 1, padding, groups);
+            return convAsPatchMatmul(x, w, b);
+        } else if (groups == 1) {
+            return convAsShiftedMatmuls(x, w, b, padding);
+        }
+        // depthwise: the products cost 20× libtorch's kernel on ConvViT's 56×56 maps, so only tiny maps use them
+        boolean tiny = x.getShape().get(2) < 2 * k || x.getShape().get(3) < 2 * k;
+        return tiny ? depthwiseAsShiftedProducts(x, w, b, padding) : libtorchConv(x, w, b, 1, padding, groups);
+    }
+
+    /** The kernel size, when {@code w} / stride / padding / groups have a matmul form (see above); throws otherwise. */
+    private static long requireMatmulForm(Shape w, int stride, int padding, int groups) {
+        long k = w.get(2);
+        boolean patchify = groups == 1 && padding == 0 && k == stride;
+        boolean depthwise = groups > 1 && w.get(1) == 1 && w.get(0) == groups;
+        if (patchify || (stride == 1 && (groups == 1 || depthwise))) {
+            return k;
         }
         throw new IllegalStateException("no matmul form for a " + k + "×" + k + " convolution with stride " + stride
                 + ", padding " + padding + " and " + groups + " groups");

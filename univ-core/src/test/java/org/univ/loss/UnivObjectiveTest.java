@@ -115,22 +115,38 @@ class UnivObjectiveTest {
         }
     }
 
+    /** A random batch of 2 images × 4 patches × 8 channels, 2 heads with a CLS token. */
+    private record SmallBatch(NDArray teacher, NDArray attention, NDArray studentIr, NDArray studentRgb) {
+        static SmallBatch of(NDManager m) {
+            return new SmallBatch(TestModels.randn(m, 1, 2, 4, 8),                     // [B, N, D]
+                    TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1),              // [B, H, 1+N, 1+N]
+                    TestModels.randn(m, 3, 2, 4, 8), TestModels.randn(m, 4, 2, 4, 8));
+        }
+    }
+
+    /** Σ (a − b)² by hand. */
+    private static double squaredError(NDArray a, NDArray b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        double sum = 0;
+        for (int k = 0; k < x.length; k++) {
+            sum += (x[k] - y[k]) * (x[k] - y[k]);
+        }
+        return sum;
+    }
+
     @Test
     void colocatedTermAddsGammaTimesTheTokenMseAndOnlyItsGradient() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray teacher = TestModels.randn(m, 1, 2, 4, 8);                         // [B, N, D]
-            NDArray attention = TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1);   // [B, H, 1+N, 1+N]
-            NDArray studentIr = TestModels.randn(m, 3, 2, 4, 8);
-            NDArray studentRgb = TestModels.randn(m, 4, 2, 4, 8);
+            SmallBatch batch = SmallBatch.of(m);
+            NDArray teacher = batch.teacher();
+            NDArray attention = batch.attention();
+            NDArray studentIr = batch.studentIr();
+            NDArray studentRgb = batch.studentRgb();
             UnivObjective paper = UnivObjective.builder().build();
             UnivObjective withColocated = UnivObjective.builder().optGamma(0.5f).build();
-            float[] q = studentIr.toFloatArray();
-            float[] t = teacher.toFloatArray();
-            double mse = 0;
-            for (int k = 0; k < q.length; k++) {
-                mse += (q[k] - t[k]) * (q[k] - t[k]);
-            }
-            mse /= q.length;
+            long n = studentIr.size();
+            double mse = squaredError(studentIr, teacher) / n;
             studentIr.setRequiresGradient(true);
             float base = paper.compute(teacher, attention, 1, studentIr, studentRgb).total().getFloat();
             NDArray gradColocated;
@@ -143,7 +159,7 @@ class UnivObjectiveTest {
             total = withColocated.compute(teacher, attention, 1, studentIr, studentRgb).total().getFloat();
             assertEquals(base + 0.5 * mse, total, 1e-5);
             // d mean((q - t)^2) / dq = 2 (q - t) / n
-            NDArray want = studentIr.sub(teacher).mul(2f / q.length);
+            NDArray want = studentIr.sub(teacher).mul(2f / n);
             assertTrue(TestModels.maxAbsDiff(gradColocated, want) < 1e-6f);
             assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optGamma(-1f));
         }
@@ -152,23 +168,17 @@ class UnivObjectiveTest {
     @Test
     void blockTermAddsDeltaTimesTheMeanRelativeErrorToTheRgbTerm() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray teacher = TestModels.randn(m, 1, 2, 4, 8);                         // [B, N, D]
-            NDArray attention = TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1);   // [B, H, 1+N, 1+N]
-            NDArray studentIr = TestModels.randn(m, 3, 2, 4, 8);
-            NDArray studentRgb = TestModels.randn(m, 4, 2, 4, 8);
+            SmallBatch batch = SmallBatch.of(m);
+            NDArray teacher = batch.teacher();
+            NDArray attention = batch.attention();
+            NDArray studentIr = batch.studentIr();
+            NDArray studentRgb = batch.studentRgb();
             List<NDArray> teacherBlocks = List.of(TestModels.randn(m, 5, 2, 4, 8), TestModels.randn(m, 6, 2, 4, 8).mul(3f));
             List<NDArray> studentBlocks = List.of(TestModels.randn(m, 7, 2, 4, 8), teacherBlocks.get(1));
             double[] relative = new double[2];
             for (int l = 0; l < 2; l++) {                                               // by hand
-                float[] s = studentBlocks.get(l).toFloatArray();
-                float[] t = teacherBlocks.get(l).toFloatArray();
-                double err = 0;
-                double energy = 0;
-                for (int k = 0; k < s.length; k++) {
-                    err += (s[k] - t[k]) * (s[k] - t[k]);
-                    energy += t[k] * t[k];
-                }
-                relative[l] = err / energy;
+                NDArray t = teacherBlocks.get(l);
+                relative[l] = squaredError(studentBlocks.get(l), t) / squaredError(t, t.zerosLike());
             }
             assertEquals(relative[0], UnivObjective.blockMse(teacherBlocks.get(0), studentBlocks.get(0)).getFloat(), 1e-6);
             assertEquals(0.0, relative[1]);
