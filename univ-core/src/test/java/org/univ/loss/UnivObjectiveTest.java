@@ -122,6 +122,10 @@ class UnivObjectiveTest {
                     TestModels.randn(m, 2, 2, 2, 5, 5).abs().softmax(-1),              // [B, H, 1+N, 1+N]
                     TestModels.randn(m, 3, 2, 4, 8), TestModels.randn(m, 4, 2, 4, 8));
         }
+
+        UnivObjective.Terms compute(UnivObjective objective, List<NDArray> teacherBlocks, List<NDArray> studentBlocks) {
+            return objective.compute(teacher, attention, 1, studentIr, studentRgb, teacherBlocks, studentBlocks);
+        }
     }
 
     /** Σ (a − b)² by hand. */
@@ -169,10 +173,6 @@ class UnivObjectiveTest {
     void blockTermAddsDeltaTimesTheMeanRelativeErrorToTheRgbTerm() {
         try (NDManager m = NDManager.newBaseManager()) {
             SmallBatch batch = SmallBatch.of(m);
-            NDArray teacher = batch.teacher();
-            NDArray attention = batch.attention();
-            NDArray studentIr = batch.studentIr();
-            NDArray studentRgb = batch.studentRgb();
             List<NDArray> teacherBlocks = List.of(TestModels.randn(m, 5, 2, 4, 8), TestModels.randn(m, 6, 2, 4, 8).mul(3f));
             List<NDArray> studentBlocks = List.of(TestModels.randn(m, 7, 2, 4, 8), teacherBlocks.get(1));
             double[] relative = new double[2];
@@ -185,16 +185,15 @@ class UnivObjectiveTest {
             UnivObjective plain = UnivObjective.builder().optRgbPreservation("feature").optBeta(2f).build();
             UnivObjective withBlocks = UnivObjective.builder().optRgbPreservation("feature").optBeta(2f)
                     .optBlockWeight(0.5f).build();
-            UnivObjective.Terms base = plain.compute(teacher, attention, 1, studentIr, studentRgb);
-            UnivObjective.Terms terms = withBlocks.compute(teacher, attention, 1, studentIr, studentRgb,
-                    teacherBlocks, studentBlocks);
+            UnivObjective.Terms base = batch.compute(plain, List.of(), List.of());
+            UnivObjective.Terms terms = batch.compute(withBlocks, teacherBlocks, studentBlocks);
             double blockPart = 0.5 * (relative[0] + relative[1]) / 2;
             assertEquals(base.rgbTerm().getFloat() + blockPart, terms.rgbTerm().getFloat(), 1e-5);
             assertEquals(base.total().getFloat() + 2 * blockPart, terms.total().getFloat(), 1e-5);
-            assertEquals(base.rgbTerm().getFloat(), withBlocks.compute(teacher, attention, 1, studentIr, studentRgb)
-                    .rgbTerm().getFloat(), 1e-7, "no taps: the objective without the block term");
-            assertThrows(IllegalArgumentException.class, () -> withBlocks.compute(teacher, attention, 1, studentIr,
-                    studentRgb, teacherBlocks, List.of(studentBlocks.get(0))));
+            assertEquals(base.rgbTerm().getFloat(), batch.compute(withBlocks, List.of(), List.of()).rgbTerm().getFloat(),
+                    1e-7, "no taps: the objective without the block term");
+            assertThrows(IllegalArgumentException.class,
+                    () -> batch.compute(withBlocks, teacherBlocks, List.of(studentBlocks.get(0))));
             assertThrows(IllegalArgumentException.class, () -> UnivObjective.builder().optBlockWeight(-1f));
         }
     }
