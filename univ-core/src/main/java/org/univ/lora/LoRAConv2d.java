@@ -42,9 +42,11 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     @Override
     public NDArray forward(NDArray x) {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
-        NDArray low = conv(h, loraA.array(), null, stride, padding, 1, asMatmuls);   // [B, r, h, w]
+        // Scaled at rank r, as in LoRALinear.
+        NDArray low = Tensors.mul(conv(h, loraA.array(), null, stride, padding, 1, asMatmuls),
+                LoRAModule.updateScale(scale, dropout, isTraining()));                // [B, r, h, w]
         NDArray update = conv(low, loraB.array(), null, 1, 0, 1, asMatmuls);         // [B, out, h, w]
-        return super.forward(x).add(Tensors.mul(update, LoRAModule.updateScale(scale, dropout, isTraining())));
+        return super.forward(x).add(update);
     }
 
     @Override

@@ -33,9 +33,11 @@ public final class LoRALinear extends Linear implements LoRAModule {
     @Override
     public NDArray forward(NDArray x) {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
-        NDArray low = ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow();        // [.., r]
+        // Scaled at rank r rather than at [.., out]: the same product, r/out of the elementwise work.
+        NDArray low = Tensors.mul(ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow(),
+                LoRAModule.updateScale(scale, dropout, isTraining()));                          // [.., r]
         NDArray update = ai.djl.nn.core.Linear.linear(low, loraB.array()).singletonOrThrow();   // [.., out]
-        return super.forward(x).add(Tensors.mul(update, LoRAModule.updateScale(scale, dropout, isTraining())));
+        return super.forward(x).add(update);
     }
 
     @Override

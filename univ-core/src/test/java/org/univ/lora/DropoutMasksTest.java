@@ -45,6 +45,28 @@ class DropoutMasksTest {
     }
 
     @Test
+    void parallelChunksDrawTheSameMaskAsOneThread() {
+        int n = 3 * DropoutMasks.CHUNK + 13; // three full chunks and a short one with a tail
+        DropoutMasks.Request request = new DropoutMasks.Request(5, 1, n, 0.1f);
+        java.nio.ByteBuffer serial = java.nio.ByteBuffer.allocateDirect(n);
+        java.nio.ByteBuffer parallel = java.nio.ByteBuffer.allocateDirect(n);
+        DropoutMasks.draw(serial, 42L, request, false);
+        DropoutMasks.draw(parallel, 42L, request, true);
+        assertEquals(serial, parallel, "masks must not depend on how many threads drew them");
+        int kept = 0;
+        byte[] firstChunk = new byte[DropoutMasks.CHUNK];
+        byte[] secondChunk = new byte[DropoutMasks.CHUNK];
+        serial.get(0, firstChunk).get(DropoutMasks.CHUNK, secondChunk);
+        for (int i = 0; i < n; i++) {
+            byte v = serial.get(i);
+            assertTrue(v == 0 || v == 1, "byte " + i + " is " + v);
+            kept += v;
+        }
+        assertEquals(0.9, kept / (double) n, 0.006); // n ≈ 197k: sd ≈ 0.0007, so about nine sigmas
+        assertFalse(Arrays.equals(firstChunk, secondChunk), "each chunk has its own stream");
+    }
+
+    @Test
     void unseededFallsBackToLibtorchAndTrainingScaleIsOneOverKeep() {
         try (NDManager m = NDManager.newBaseManager(); NDScope scope = new NDScope()) {
             NDArray x = m.ones(new Shape(200_000));
