@@ -69,8 +69,8 @@ public final class DropoutMasks {
 
     /**
      * Writes the 0/1 bytes of one mask into {@code bits}: a pure function of (step seed, layer, call, size, rate).
-     * Chunks are drawn in parallel (libtorch is idle meanwhile, so this takes no CPU from it): half the time on
-     * 2 cores, ≈ 25 ms a step at 112 px / B 16.
+     * Chunks are drawn in parallel (libtorch is idle meanwhile, so this takes no CPU from it); one thread took
+     * 53 ms a step at 112 px / B 16, and the student forward got ≈ 30 ms faster with two.
      */
     static void draw(ByteBuffer bits, long stepSeed, Request r, boolean parallel) {
         int n = r.size();
