@@ -26,20 +26,14 @@ public final class ResultCache {
 
     /**
      * @param dir        folder of the cache files (created on first write)
-     * @param identity   every setting the results depend on, as text; the backbone file's path, size and
-     *                   modification time are added here
+     * @param identity   every setting the results depend on, as text; a digest of the backbone file's bytes is
+     *                   added here (not its path or time: a re-copied {@code ../shared} keeps its cache)
      * @param backbone   the checkpoint the results are of
      */
     public ResultCache(Path dir, String identity, Path backbone) {
         this.dir = dir;
-        String id;
-        try {
-            id = identity + "\n" + backbone.toAbsolutePath().normalize() + "\n" + Files.size(backbone) + "\n"
-                    + Files.getLastModifiedTime(backbone).toMillis();
-        } catch (IOException e) {
-            throw new UncheckedIOException(backbone + ": cannot read the checkpoint's size and time", e);
-        }
-        this.fingerprint = sha256(id).substring(0, 16);
+        this.fingerprint = hex(sha256(identity.getBytes(StandardCharsets.UTF_8), contentDigest(backbone)))
+                .substring(0, 16);
     }
 
     public Path file(Modality modality) {
@@ -77,9 +71,33 @@ public final class ResultCache {
         }
     }
 
-    private static String sha256(String text) {
+    private static byte[] contentDigest(Path backbone) {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[1 << 20];
+        try (var in = Files.newInputStream(backbone)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(backbone + ": cannot read the checkpoint to fingerprint the cache", e);
+        }
+        return digest.digest();
+    }
+
+    private static byte[] sha256(byte[] identity, byte[] backboneDigest) {
+        MessageDigest digest = newDigest();
+        digest.update(identity);
+        digest.update((byte) 0);
+        return digest.digest(backboneDigest);
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
