@@ -3,10 +3,13 @@ package org.univ.downstream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -32,8 +35,15 @@ public final class ResultCache {
      */
     public ResultCache(Path dir, String identity, Path backbone) {
         this.dir = dir;
-        this.fingerprint = hex(sha256(identity.getBytes(StandardCharsets.UTF_8), contentDigest(backbone)))
-                .substring(0, 16);
+        MessageDigest digest = sha256();
+        digest.update(identity.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        try (InputStream in = new DigestInputStream(Files.newInputStream(backbone), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(backbone + ": cannot read the checkpoint to fingerprint the cache", e);
+        }
+        this.fingerprint = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     }
 
     public Path file(Modality modality) {
@@ -71,31 +81,7 @@ public final class ResultCache {
         }
     }
 
-    private static byte[] contentDigest(Path backbone) {
-        MessageDigest digest = newDigest();
-        byte[] buffer = new byte[1 << 20];
-        try (var in = Files.newInputStream(backbone)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(backbone + ": cannot read the checkpoint to fingerprint the cache", e);
-        }
-        return digest.digest();
-    }
-
-    private static byte[] sha256(byte[] identity, byte[] backboneDigest) {
-        MessageDigest digest = newDigest();
-        digest.update(identity);
-        digest.update((byte) 0);
-        return digest.digest(backboneDigest);
-    }
-
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static MessageDigest newDigest() {
+    private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

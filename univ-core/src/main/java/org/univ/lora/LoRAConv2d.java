@@ -1,6 +1,5 @@
 package org.univ.lora;
 
-import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.univ.model.Conv2d;
@@ -42,9 +41,8 @@ public final class LoRAConv2d extends Conv2d implements LoRAModule {
     @Override
     public NDArray forward(NDArray x) {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
-        // Scaled at rank r, as in LoRALinear.
-        NDArray low = Tensors.mul(conv(h, loraA.array(), null, stride, padding, 1, asMatmuls),
-                LoRAModule.updateScale(scale, dropout, isTraining()));                // [B, r, h, w]
+        NDArray low = LoRAModule.scaledLowRank(conv(h, loraA.array(), null, stride, padding, 1, asMatmuls),
+                scale, dropout, isTraining());                                        // [B, r, h, w]
         NDArray update = conv(low, loraB.array(), null, 1, 0, 1, asMatmuls);         // [B, out, h, w]
         return super.forward(x).add(update);
     }

@@ -1,6 +1,5 @@
 package org.univ.lora;
 
-import org.univ.util.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.univ.model.Linear;
@@ -33,9 +32,8 @@ public final class LoRALinear extends Linear implements LoRAModule {
     @Override
     public NDArray forward(NDArray x) {
         NDArray h = LoRAModule.dropoutInput(x, dropout, isTraining(), masks, layer);
-        // Scaled at rank r rather than at [.., out]: the same product, r/out of the elementwise work.
-        NDArray low = Tensors.mul(ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow(),
-                LoRAModule.updateScale(scale, dropout, isTraining()));                          // [.., r]
+        NDArray low = LoRAModule.scaledLowRank(ai.djl.nn.core.Linear.linear(h, loraA.array()).singletonOrThrow(),
+                scale, dropout, isTraining());                                                   // [.., r]
         NDArray update = ai.djl.nn.core.Linear.linear(low, loraB.array()).singletonOrThrow();   // [.., out]
         return super.forward(x).add(update);
     }

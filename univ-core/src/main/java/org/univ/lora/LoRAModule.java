@@ -1,6 +1,7 @@
 package org.univ.lora;
 
 import ai.djl.ndarray.NDArray;
+import org.univ.util.Tensors;
 import org.univ.model.Module;
 import org.univ.model.Parameter;
 
@@ -39,6 +40,14 @@ public interface LoRAModule {
         if (baseBias != null) {
             plainBias.copyFrom(baseBias.array());
         }
+    }
+
+    /**
+     * The rank-r activation times {@link #updateScale}: scaling here rather than the {@code [.., out]} update is
+     * the same product for r/out of the elementwise work.
+     */
+    static NDArray scaledLowRank(NDArray low, float scale, float rate, boolean training) {
+        return Tensors.mul(low, updateScale(scale, rate, training));
     }
 
     /** {@code alpha/r}, divided by the keep probability when dropout was applied. */
