@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code univ} command. */
 @Command(name = "univ", mixinStandardHelpOptions = true, version = "univ 0.1.0",
         description = "UNIV: one foundation model for visible and thermal-infrared images.",
-        subcommands = {DemoCommand.class, InspectCommand.class, ClassifyCommand.class, ConvertCommand.class, DataCommand.class,
+        subcommands = {DemoCommand.class, InspectCommand.class, ClassifyCommand.class, ConvertCommand.class, BlendCommand.class, DataCommand.class,
                 PretrainCommand.class, EvalCommand.class, DetCommand.class, SegCommand.class, TransferCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static {

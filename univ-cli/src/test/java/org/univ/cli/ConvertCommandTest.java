@@ -8,6 +8,7 @@ import static org.univ.io.TorchArchives.f32;
 import static org.univ.io.TorchArchives.u16;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.univ.Console;
 import org.univ.io.SafeTensors;
 import org.univ.io.StateDict;
 import org.univ.io.TensorInfo;
@@ -87,6 +89,36 @@ class ConvertCommandTest {
         assertTrue(text.contains("note  student: state dict of 2 tensors   [read by default]"), text);
         assertTrue(text.contains("note  args: placeholder argparse.Namespace (lr)"), text);
         assertTrue(text.contains("1 tensors, 4 parameters"), text);
+    }
+
+    @Test
+    void blendsATeacherAndAStudentFromAnyCheckpointFormat() {
+        Path pth = checkpoint();
+        Path teacher = dir.resolve("teacher.safetensors");
+        assertEquals(0, Main.execute("convert", pth.toString(), teacher.toString(), "--key", "teacher"));
+        Path out = dir.resolve("blend.safetensors");
+        // TUNED read straight from the .pth's student entry: w = [1, 2, 3, 4] (and b, which the teacher lacks)
+        Console.Result mismatch = CliRunner.run("blend", teacher.toString(), pth.toString(), out.toString(),
+                "--strength", "0.25");
+        assertEquals(1, mismatch.exitCode());
+        assertTrue(mismatch.err().contains("[b]") && mismatch.err().contains("same architecture"), mismatch.err());
+        assertFalse(Files.exists(out), "nothing is written when the checkpoints differ");
+
+        Path student = dir.resolve("student.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            SafeTensors.save(student, Map.of("w", m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2))),
+                    Map.of("univ_ir_mean", "0.5"));
+        }
+        assertEquals(0, Main.execute("blend", teacher.toString(), student.toString(), out.toString(), "--strength", "0.25"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            StateDict blended = SafeTensors.load(out, m);
+            // 0.75 · [5, 6, 7, 8] + 0.25 · [1, 2, 3, 4]
+            assertArrayEquals(new float[] {4, 5, 6, 7}, blended.get("w").toFloatArray());
+            assertEquals("0.5", blended.metadata().get("univ_ir_mean"));
+            assertEquals("0.25", blended.metadata().get("univ_blend_strength"));
+        }
+        assertEquals(1, CliRunner.run("blend", teacher.toString(), student.toString(), student.toString(),
+                "--strength", "0.5").exitCode(), "OUT may not overwrite an input");
     }
 
     @Test

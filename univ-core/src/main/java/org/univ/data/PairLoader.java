@@ -469,7 +469,7 @@ public final class PairLoader implements AutoCloseable {
         }
 
         /**
-         * Decoded images kept across epochs (default {@link ImageCache#defaultBudget()}: a quarter of the heap, at
+         * Decoded images kept across epochs (default {@link ImageCache#defaultBudget()}: half of the heap, at
          * most 2 GiB; {@code new ImageCache(0)} turns caching off). May be shared between loaders.
          */
         public Builder optCache(ImageCache c) {

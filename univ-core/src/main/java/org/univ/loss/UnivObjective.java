@@ -74,10 +74,25 @@ public final class UnivObjective {
     public Terms compute(NDArray teacherRgbTokens, NDArray teacherAttention, int prefixTokens,
                          NDArray studentIrTokens, NDArray studentRgbTokens,
                          List<NDArray> teacherBlockTokens, List<NDArray> studentRgbBlockTokens) {
-        if (teacherBlockTokens.size() != studentRgbBlockTokens.size()) {
-            throw new IllegalArgumentException(teacherBlockTokens.size() + " teacher block outputs but "
-                    + studentRgbBlockTokens.size() + " student ones: tap the same blocks of both");
-        }
+        NDList terms = Scopes.keepAll(() -> {
+            NDArray targets = targets(teacherRgbTokens, teacherAttention, prefixTokens);
+            Part ir = irPart(teacherRgbTokens, targets, studentIrTokens);
+            Part rgb = rgbPart(teacherRgbTokens, targets, studentRgbTokens, teacherBlockTokens, studentRgbBlockTokens);
+            return new NDList(ir.term(), rgb.term(), ir.weighted().add(rgb.weighted()), targets);
+        });
+        return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));
+    }
+
+    /**
+     * One modality's share of the objective: {@code term} as reported (IR PCCL, or the RGB term) and {@code weighted},
+     * its contribution to {@link Terms#total()}. The total is the sum of the two parts, so a trainer may run and
+     * back-propagate the IR and the RGB student passes one after the other (half the activation memory).
+     */
+    public record Part(NDArray term, NDArray weighted) {
+    }
+
+    /** The pseudo-labels of the teacher's attention {@code [B, N, N]} (METHOD §3), checked against its tokens. */
+    public NDArray targets(NDArray teacherRgbTokens, NDArray teacherAttention, int prefixTokens) {
         long n = teacherRgbTokens.getShape().get(1);
         long attended = teacherAttention.getShape().get(teacherAttention.getShape().dimension() - 1);
         if (attended != n + prefixTokens) {
@@ -85,11 +100,32 @@ public final class UnivObjective {
                     + n + " patch tokens + " + prefixTokens + " prefix tokens (tokens " + teacherRgbTokens.getShape()
                     + "): pass the attention and tokens of the same teacher forward");
         }
+        return PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);
+    }
+
+    /** The IR part: {@code α · PCCL(student IR tokens) (+ γ · colocated)}, term = the PCCL. */
+    public Part irPart(NDArray teacherRgbTokens, NDArray targets, NDArray studentIrTokens) {
         Pccl.checkTokens(studentIrTokens, teacherRgbTokens, "student IR tokens", "teacher RGB tokens");
-        Pccl.checkTokens(studentRgbTokens, teacherRgbTokens, "student RGB tokens", "teacher RGB tokens");
-        NDList terms = Scopes.keepAll(() -> {
-            NDArray targets = PseudoLabels.fromAttention(teacherAttention, prefixTokens, rho);      // [B, N, N]
+        NDList part = Scopes.keepAll(() -> {
             NDArray irPccl = Pccl.loss(studentIrTokens, teacherRgbTokens, targets, tau);
+            NDArray weighted = Tensors.mul(irPccl, alpha);
+            if (gamma != 0f) {
+                weighted = weighted.add(Tensors.mul(colocated(studentIrTokens, teacherRgbTokens), gamma));
+            }
+            return new NDList(irPccl, weighted);
+        });
+        return new Part(part.get(0), part.get(1));
+    }
+
+    /** The RGB part: {@code β · L_rgb} (with δ · the intermediate-block term when blocks are given), term = L_rgb. */
+    public Part rgbPart(NDArray teacherRgbTokens, NDArray targets, NDArray studentRgbTokens,
+                        List<NDArray> teacherBlockTokens, List<NDArray> studentRgbBlockTokens) {
+        if (teacherBlockTokens.size() != studentRgbBlockTokens.size()) {
+            throw new IllegalArgumentException(teacherBlockTokens.size() + " teacher block outputs but "
+                    + studentRgbBlockTokens.size() + " student ones: tap the same blocks of both");
+        }
+        Pccl.checkTokens(studentRgbTokens, teacherRgbTokens, "student RGB tokens", "teacher RGB tokens");
+        NDList part = Scopes.keepAll(() -> {
             NDArray rgbTerm = rgbPreservation.loss(teacherRgbTokens, studentRgbTokens, targets, tau);
             if (blockWeight != 0f && !teacherBlockTokens.isEmpty()) {
                 NDArray blocks = null;
@@ -99,13 +135,9 @@ public final class UnivObjective {
                 }
                 rgbTerm = rgbTerm.add(Tensors.mul(blocks, blockWeight / teacherBlockTokens.size()));
             }
-            NDArray total = Tensors.mul(irPccl, alpha).add(Tensors.mul(rgbTerm, beta));
-            if (gamma != 0f) {
-                total = total.add(Tensors.mul(colocated(studentIrTokens, teacherRgbTokens), gamma));
-            }
-            return new NDList(irPccl, rgbTerm, total, targets);
+            return new NDList(rgbTerm, Tensors.mul(rgbTerm, beta));
         });
-        return new Terms(terms.get(0), terms.get(1), terms.get(2), terms.get(3));
+        return new Part(part.get(0), part.get(1));
     }
 
     /** {@link #compute} from the teacher's RGB forward output. */

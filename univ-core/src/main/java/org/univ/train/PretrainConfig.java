@@ -71,7 +71,7 @@ public final class PretrainConfig {
         public int workers = 2;
         public int prefetch = 4;
         /**
-         * Decoded-image cache in MB (-1: a quarter of the heap, at most 2 GiB; 0: off). It spares re-decoding
+         * Decoded-image cache in MB (-1: half of the heap, at most 2 GiB; 0: off). It spares re-decoding
          * PNGs every epoch; the resident memory grows by up to this much during the first epoch.
          */
         public long cacheMb = -1;

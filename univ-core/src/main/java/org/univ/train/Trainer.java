@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.univ.lora.LoRA;
@@ -29,8 +30,8 @@ import org.univ.util.ThreadAutograd;
 
 /**
  * UNIV pre-training (METHOD §2–6). One step: teacher forward on the RGB images without gradient →
- * pseudo-labels from its last attention → LoRA student forward on [RGB; IR] → α·PCCL(IR) + β·RGB term →
- * backward (all inside a scope that closes), then the {@link GradientReducer} (nothing on one machine; the
+ * pseudo-labels from its last attention → LoRA student forward on the IR images → α·PCCL(IR) → backward, then the
+ * same on the RGB images with β·RGB term (all inside scopes that close), then the {@link GradientReducer} (nothing on one machine; the
  * all-reduce of data-parallel training), then per-tensor clipping and AdamW on the LoRA factors. Checkpoints are
  * atomic and hold everything a run needs to continue exactly: LoRA factors, optimiser moments, step, data
  * position, config.
@@ -85,6 +86,11 @@ public final class Trainer implements AutoCloseable {
                 .optBlockWeight(config.loss.rgbBlocks.isEmpty() ? 0f : (float) config.loss.rgbBlocksWeight).build();
         this.rgbBlocks = config.loss.rgbBlocks.stream().mapToInt(Integer::intValue).toArray();
         this.totalSteps = config.steps > 0 ? config.steps : (long) config.epochs * data.batchesPerEpoch();
+    }
+
+    /** The objective built from the config (tests compare the trainer's gradients against it). */
+    UnivObjective objective() {
+        return objective;
     }
 
     public LoRA.Report loraReport() {
@@ -190,26 +196,42 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Forward and backward on this worker's batch: leaves the gradient of every LoRA factor in its {@code .grad}. */
+    /**
+     * Forward and backward on this worker's batch: leaves the gradient of every LoRA factor in its {@code .grad}.
+     * The objective is an IR part plus an RGB part, so the student sees the IR images and then the RGB images, each
+     * pass back-propagated before the next: the same gradient as one pass over [RGB; IR] (tested), and each pass's
+     * graph is freed before the next is built. Measured in session 9: 7 % more pairs/s at 112 px / B 16 (smaller
+     * matrices stay in cache), the same at 224 px, and no lower peak RSS.
+     */
     private StepLoss computeGradients() {
         try (NDManager stepManager = manager.newSubManager(); NDScope scope = new NDScope()) {
             NDList batch = data.next(stepManager);
             NDArray rgb = batch.get(0);                                       // [B, 3, S, S]
             NDArray ir = batch.get(1);                                        // [B, 3, S, S]
-            long b = rgb.getShape().get(0);
             BackboneOutput t = teacher.forward(rgb, rgbBlocks);               // frozen: records no graph
+            NDArray targets = objective.targets(t.patchTokens(), t.lastAttention(), t.prefixTokens()); // [B, N, N]
             try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
-                BackboneOutput s = student.forward(rgb.concat(ir, 0), rgbBlocks); // [2B, N, D]
-                NDArray studentRgb = s.patchTokens().get("0:" + b);
-                NDArray studentIr = s.patchTokens().get(b + ":");
-                List<NDArray> studentRgbBlocks = s.blockTokens().stream().map(x -> x.get("0:" + b)).toList();
-                UnivObjective.Terms terms = objective.compute(t, studentIr, studentRgb, studentRgbBlocks);
-                StepLoss loss = new StepLoss(terms.total().getFloat(), terms.irPccl().getFloat(), terms.rgbTerm().getFloat());
-                if (loss.finite()) { // a non-finite loss stops the run after the reducer (all workers together)
-                    autograd.backward(terms.total());
-                }
-                return loss;
+                float[] irLoss = backwardPart(autograd, () -> objective.irPart(t.patchTokens(), targets,
+                        student.forward(ir).patchTokens()));                            // [B, N, D]
+                float[] rgbLoss = backwardPart(autograd, () -> {
+                    BackboneOutput s = student.forward(rgb, rgbBlocks);
+                    return objective.rgbPart(t.patchTokens(), targets, s.patchTokens(), t.blockTokens(), s.blockTokens());
+                });
+                // a non-finite loss stops the run after the reducer (all workers together)
+                return new StepLoss((double) irLoss[1] + rgbLoss[1], irLoss[0], rgbLoss[0]);
             }
+        }
+    }
+
+    /** One student pass and its backward inside a scope that frees its activations; returns {term, weighted}. */
+    private static float[] backwardPart(ThreadAutograd autograd, Supplier<UnivObjective.Part> pass) {
+        try (NDScope passScope = new NDScope()) {
+            UnivObjective.Part part = pass.get();
+            float[] values = {part.term().getFloat(), part.weighted().getFloat()};
+            if (Float.isFinite(values[1])) {
+                autograd.backward(part.weighted());
+            }
+            return values;
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,11 +27,14 @@ import org.univ.io.AtomicFiles;
 import org.univ.io.SafeTensors;
 import org.univ.io.StateDict;
 import org.univ.lora.LoRA;
+import org.univ.loss.UnivObjective;
 import org.univ.model.Backbone;
+import org.univ.model.BackboneOutput;
 import org.univ.model.Backbones;
 import org.univ.model.ModelConfig;
 import org.univ.model.Weights;
 import org.univ.util.ConfigException;
+import org.univ.util.ThreadAutograd;
 
 class TrainerTest {
     @TempDir
@@ -241,6 +247,56 @@ class TrainerTest {
                         1e-5f);
             }
         }
+    }
+
+    /**
+     * The trainer runs the IR and then the RGB student pass, each back-propagated before the next: its gradient must be
+     * the one of a single pass over [RGB; IR] through {@link UnivObjective#compute}, with every term on.
+     */
+    @Test
+    void separateModalityPassesGiveTheGradientOfOneJointPass() {
+        PretrainConfig cfg = tinyConfig(1, 1);
+        cfg.lora.dropout = 0; // no masks: both ways see the same student
+        cfg.loss.rgb = "feature";
+        cfg.loss.colocated = 0.5;
+        cfg.loss.rgbBlocks = List.of(0);
+        Path teacher = teacherFile(TestModels.tinyVit());
+        Map<String, float[]> split = new LinkedHashMap<>();
+        Map<String, float[]> joint = new LinkedHashMap<>();
+        double[] losses = new double[2];
+        try (NDManager m = NDManager.newBaseManager();
+             Backbone t = Backbones.load(teacher, m, true);
+             Backbone s = Backbones.load(teacher, m, true);
+             SyntheticBatches data = new SyntheticBatches(cfg.batch, cfg.size, 3, 9);
+             SyntheticBatches sameData = new SyntheticBatches(cfg.batch, cfg.size, 3, 9);
+             Trainer trainer = new Trainer(cfg, t, s, data, dir.resolve("joint"), m)) {
+            trainer.setGradientReducer((loss, grads) -> {
+                grads.forEach((n, g) -> split.put(n, g.toFloatArray()));
+                losses[0] = loss.total();
+                grads.values().forEach(g -> g.muli(0f));
+                try (NDManager jm = m.newSubManager(); NDScope scope = new NDScope();
+                     ThreadAutograd autograd = new org.univ.util.ThreadAutograd()) {
+                    NDList batch = sameData.next(jm);
+                    NDArray rgb = batch.get(0);
+                    int[] blocks = {0};
+                    BackboneOutput to = t.forward(rgb, blocks);
+                    BackboneOutput so = s.forward(rgb.concat(batch.get(1), 0), blocks); // [2B, N, D]
+                    long b = rgb.getShape().get(0);
+                    UnivObjective.Terms terms = trainer.objective().compute(to,
+                            so.patchTokens().get(b + ":"), so.patchTokens().get("0:" + b),
+                            so.blockTokens().stream().map(x -> x.get("0:" + b)).toList());
+                    losses[1] = terms.total().getFloat();
+                    autograd.backward(terms.total());
+                }
+                grads.forEach((n, g) -> joint.put(n, g.toFloatArray()));
+                return loss;
+            });
+            trainer.run(null);
+        }
+        assertEquals(losses[1], losses[0], 1e-5 * Math.abs(losses[1]));
+        assertTrue(split.values().stream().anyMatch(g -> IntStream.range(0, g.length)
+                .anyMatch(i -> g[i] != 0)), "the gradient must not vanish");
+        assertSameWeights(joint, split, 1e-5f);
     }
 
     /** RGB preservation on an intermediate block: its relative error enters the RGB term and moves it off the plain run. */
