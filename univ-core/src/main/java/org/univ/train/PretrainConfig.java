@@ -45,6 +45,13 @@ public final class PretrainConfig {
     public int keepCheckpoints = 2;
     /** libtorch intra-op threads. */
     public int threads = 2;
+    /**
+     * Student passes per step: {@code auto} (separate IR and RGB passes once a modality's batch holds ≥ 2,048
+     * patch tokens, one [RGB; IR] pass below), {@code true} (always separate) or {@code false} (always one pass).
+     * Separate passes give the same gradient with half the activations alive (224 px / B 16: 2.5 → 1.6 GB peak
+     * RSS, same speed); at 112 px / B 16 they cost ≈ 9 % speed and save 0.2 GB, so auto keeps one pass there.
+     */
+    public String splitPasses = "auto";
 
     @JsonSetter("size")
     void setSize(JsonNode value) {
@@ -189,6 +196,18 @@ public final class PretrainConfig {
         if (checkpointEvery <= 0) {
             throw new ConfigException("checkpoint_every must be > 0");
         }
+        if (!List.of("auto", "true", "false").contains(splitPasses)) {
+            throw new ConfigException("split_passes must be auto, true or false, got '" + splitPasses + "'");
+        }
+    }
+
+    /** Whether the trainer runs the IR and the RGB student passes separately, for batches of {@code tokens} patches per modality. */
+    public boolean splitPasses(long tokensPerModality) {
+        return switch (splitPasses) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> tokensPerModality >= 2048;
+        };
     }
 
     /** Peak learning rate after the batch scaling rule. */

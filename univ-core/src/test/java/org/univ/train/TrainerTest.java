@@ -22,6 +22,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.univ.TestModels;
 import org.univ.io.AtomicFiles;
 import org.univ.io.SafeTensors;
@@ -253,9 +255,11 @@ class TrainerTest {
      * The trainer runs the IR and then the RGB student pass, each back-propagated before the next: its gradient must be
      * the one of a single pass over [RGB; IR] through {@link UnivObjective#compute}, with every term on.
      */
-    @Test
-    void separateModalityPassesGiveTheGradientOfOneJointPass() {
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "false"})
+    void separateModalityPassesGiveTheGradientOfOneJointPass(String splitPasses) {
         PretrainConfig cfg = tinyConfig(1, 1);
+        cfg.splitPasses = splitPasses;
         cfg.lora.dropout = 0; // no masks: both ways see the same student
         cfg.loss.rgb = "feature";
         cfg.loss.colocated = 0.5;
@@ -322,6 +326,21 @@ class TrainerTest {
         ConfigException negative = assertThrows(ConfigException.class, () -> PretrainConfig.parse(
                 "{teacher: t, data: {roots: [x]}, steps: 1}", "c.yaml", List.of("loss.rgb_blocks=[-1]")));
         assertTrue(negative.getMessage().contains("loss.rgb_blocks"), negative.getMessage());
+    }
+
+    @Test
+    void splitPassesAutoSplitsLargeBatchesOnly() {
+        PretrainConfig cfg = tinyConfig(1, 1);
+        assertEquals("auto", cfg.splitPasses);
+        assertFalse(cfg.splitPasses(16 * 49), "112 px / B 16: one pass");
+        assertTrue(cfg.splitPasses(16 * 196), "224 px / B 16: separate passes");
+        cfg.splitPasses = "true";
+        assertTrue(cfg.splitPasses(8));
+        cfg.splitPasses = "false";
+        assertFalse(cfg.splitPasses(1 << 20));
+        ConfigException bad = assertThrows(ConfigException.class, () -> PretrainConfig.parse(
+                "{teacher: t, data: {roots: [x]}, steps: 1}", "c.yaml", List.of("split_passes=sometimes")));
+        assertTrue(bad.getMessage().contains("split_passes"), bad.getMessage());
     }
 
     @Test
