@@ -213,7 +213,7 @@ public final class Trainer implements AutoCloseable {
             NDArray targets = objective.targets(t.patchTokens(), t.lastAttention(), t.prefixTokens()); // [B, N, N]
             try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
                 if (!config.splitPasses(b * t.patchTokens().getShape().get(1))) {
-                    float[] total = backwardPart(autograd, () -> {
+                    float[] joint = backwardPart(autograd, () -> { // {IR term, RGB term, total}
                         BackboneOutput s = student.forward(rgb.concat(ir, 0), rgbBlocks); // [2B, N, D]
                         UnivObjective.Part irPart = objective.irPart(t.patchTokens(), targets, s.patchTokens().get(b + ":"));
                         UnivObjective.Part rgbPart = objective.rgbPart(t.patchTokens(), targets, s.patchTokens().get("0:" + b),
@@ -221,7 +221,7 @@ public final class Trainer implements AutoCloseable {
                         return new UnivObjective.Part(irPart.term().stack(rgbPart.term()),
                                 irPart.weighted().add(rgbPart.weighted()));
                     });
-                    return new StepLoss(total[2], total[0], total[1]);
+                    return new StepLoss(joint[2], joint[0], joint[1]);
                 }
                 float[] irLoss = backwardPart(autograd, () -> objective.irPart(t.patchTokens(), targets,
                         student.forward(ir).patchTokens()));                                     // [B, N, D]
