@@ -213,21 +213,20 @@ public final class Trainer implements AutoCloseable {
             NDArray targets = objective.targets(t.patchTokens(), t.lastAttention(), t.prefixTokens()); // [B, N, N]
             try (ThreadAutograd autograd = new ThreadAutograd()) { // per thread: parallel trainers may share a JVM
                 if (!config.splitPasses(b * t.patchTokens().getShape().get(1))) {
-                    float[] joint = backwardPart(autograd, () -> { // {IR term, RGB term, total}
+                    float[] joint = backwardParts(autograd, () -> {                  // {IR term, RGB term, total}
                         BackboneOutput s = student.forward(rgb.concat(ir, 0), rgbBlocks); // [2B, N, D]
-                        UnivObjective.Part irPart = objective.irPart(t.patchTokens(), targets, s.patchTokens().get(b + ":"));
-                        UnivObjective.Part rgbPart = objective.rgbPart(t.patchTokens(), targets, s.patchTokens().get("0:" + b),
-                                t.blockTokens(), s.blockTokens().stream().map(x -> x.get("0:" + b)).toList());
-                        return new UnivObjective.Part(irPart.term().stack(rgbPart.term()),
-                                irPart.weighted().add(rgbPart.weighted()));
+                        return List.of(objective.irPart(t.patchTokens(), targets, s.patchTokens().get(b + ":")),
+                                objective.rgbPart(t.patchTokens(), targets, s.patchTokens().get("0:" + b),
+                                        t.blockTokens(), s.blockTokens().stream().map(x -> x.get("0:" + b)).toList()));
                     });
                     return new StepLoss(joint[2], joint[0], joint[1]);
                 }
-                float[] irLoss = backwardPart(autograd, () -> objective.irPart(t.patchTokens(), targets,
-                        student.forward(ir).patchTokens()));                                     // [B, N, D]
-                float[] rgbLoss = backwardPart(autograd, () -> {
+                float[] irLoss = backwardParts(autograd, () -> List.of(objective.irPart(t.patchTokens(), targets,
+                        student.forward(ir).patchTokens())));                                    // [B, N, D]
+                float[] rgbLoss = backwardParts(autograd, () -> {
                     BackboneOutput s = student.forward(rgb, rgbBlocks);
-                    return objective.rgbPart(t.patchTokens(), targets, s.patchTokens(), t.blockTokens(), s.blockTokens());
+                    return List.of(objective.rgbPart(t.patchTokens(), targets, s.patchTokens(), t.blockTokens(),
+                            s.blockTokens()));
                 });
                 // a non-finite loss stops the run after the reducer (all workers together)
                 return new StepLoss((double) irLoss[1] + rgbLoss[1], irLoss[0], rgbLoss[0]);
@@ -236,19 +235,24 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One student pass and its backward inside a scope that frees its activations. Returns the values of
-     * {@code part.term()} (one or several) followed by {@code part.weighted()}.
+     * One student pass and the backward of its parts' weighted sum, inside a scope that frees its activations.
+     * Returns each part's term, then the weighted sum.
      */
-    private static float[] backwardPart(ThreadAutograd autograd, Supplier<UnivObjective.Part> pass) {
+    private static float[] backwardParts(ThreadAutograd autograd, Supplier<List<UnivObjective.Part>> pass) {
         try (NDScope passScope = new NDScope()) {
-            UnivObjective.Part part = pass.get();
-            float[] terms = part.term().toFloatArray();
-            float weighted = part.weighted().getFloat();
-            if (Float.isFinite(weighted)) {
-                autograd.backward(part.weighted());
+            List<UnivObjective.Part> parts = pass.get();
+            float[] values = new float[parts.size() + 1];
+            NDArray weighted = parts.get(0).weighted();
+            for (int i = 0; i < parts.size(); i++) {
+                values[i] = parts.get(i).term().getFloat();
+                if (i > 0) {
+                    weighted = weighted.add(parts.get(i).weighted());
+                }
             }
-            float[] values = java.util.Arrays.copyOf(terms, terms.length + 1);
-            values[terms.length] = weighted;
+            values[parts.size()] = weighted.getFloat();
+            if (Float.isFinite(values[parts.size()])) {
+                autograd.backward(weighted);
+            }
             return values;
         }
     }
