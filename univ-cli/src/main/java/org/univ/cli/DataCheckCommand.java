@@ -1,14 +1,10 @@
 package org.univ.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.univ.data.DataCheck;
 import org.univ.data.DataCheckText;
 import org.univ.data.PairIndex;
-import org.univ.data.PairLayout;
 import org.univ.data.RootSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,12 +33,10 @@ final class DataCheckCommand implements Callable<Integer> {
     int list;
 
     @Override
-    public Integer call() throws IOException {
-        PairLayout l = layout == null ? null : PairLayout.parse(layout);
-        List<RootSpec> specs = roots.stream().map(RootSpec::parse).map(s -> l == null ? s : s.withLayout(l)).toList();
+    public Integer call() {
+        List<RootSpec> specs = RootSpec.parseAll(roots, layout);
         DataCheck.Report report = DataCheck.run(PairIndex.scan(specs), decode);
-        System.out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
-                : DataCheckText.format(report, list));
+        System.out.print(DataCheckText.render(report, json, list));
         return report.usable() ? 0 : 1;
     }
 }

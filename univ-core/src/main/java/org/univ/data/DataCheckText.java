@@ -9,6 +9,20 @@ import java.util.stream.Collectors;
 public final class DataCheckText {
     private DataCheckText() {}
 
+    /** What {@code data check} prints: indented JSON (every name) or {@link #format the text form}. */
+    public static String render(DataCheck.Report report, boolean json, int listed) {
+        if (!json) {
+            return format(report, listed);
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(report) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the data check report as JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** @param listed names listed per category (the rest are counted) */
     public static String format(DataCheck.Report report, int listed) {
         StringBuilder out = new StringBuilder();

@@ -45,6 +45,12 @@ public record RootSpec(Path root, Path ids, PairLayout layout) {
         return new RootSpec(root, ids, null);
     }
 
+    /** Parses each of {@code specs} and gives all the layout {@code layout} (null or absent = detect per root). */
+    public static java.util.List<RootSpec> parseAll(java.util.List<String> specs, String layout) {
+        PairLayout l = layout == null ? null : PairLayout.parse(layout);
+        return specs.stream().map(RootSpec::parse).map(s -> l == null ? s : s.withLayout(l)).toList();
+    }
+
     public RootSpec withLayout(PairLayout l) {
         return new RootSpec(root, ids, l);
     }

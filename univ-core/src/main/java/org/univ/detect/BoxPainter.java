@@ -10,20 +10,17 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
 import org.univ.data.Images.Planes;
+import org.univ.downstream.ClassColours;
 
 /**
  * Pictures of detections: the image (grey IR shown as grey RGB) with one coloured rectangle per box (a fixed colour
  * per class), labelled with the class name and score; ground-truth boxes, when given, as thin white outlines.
  */
 public final class BoxPainter {
-    /** Distinct, colour-blind-friendly class colours (Okabe–Ito), repeated for more classes. */
-    private static final Color[] COLOURS = {new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 158, 115),
-        new Color(240, 228, 66), new Color(0, 114, 178), new Color(213, 94, 0), new Color(204, 121, 167)};
-
     private BoxPainter() {}
 
     public static Color colour(int classIndex) {
-        return COLOURS[Math.floorMod(classIndex, COLOURS.length)];
+        return new Color(ClassColours.rgb(classIndex));
     }
 
     /** Planes in [0, 1] (1 grey or 3 RGB) as an 8-bit RGB image. */

@@ -2,27 +2,18 @@ package org.univ.segment;
 
 import java.awt.image.BufferedImage;
 import org.univ.data.Images.Planes;
+import org.univ.downstream.ClassColours;
 
 /**
  * Class maps as pictures: 8-bit class-id PNGs (the format masks are read in) and colour overlays (each class's palette
  * colour blended over the image; pixels of the ignore index left as they are).
  */
 public final class SegPictures {
-    /** mmseg's Cityscapes-like first colours, then evenly spread hues. */
-    private static final int[] BASE = {
-        0x804080, 0xF423E8, 0x464646, 0x66669C, 0xBE9999, 0x999999, 0xFAAA1E, 0xDCDC00, 0x6B8E23, 0x98FB98,
-        0x4682B4, 0xDC143C, 0xFF0000, 0x00008E, 0x000046, 0x003C64, 0x005064, 0x0000E6, 0x770B20
-    };
-
     private SegPictures() {}
 
-    /** The colour of class {@code c} as 0xRRGGBB. */
+    /** The colour of class {@code c} as 0xRRGGBB (the palette of every picture, {@link ClassColours}). */
     public static int colour(int c) {
-        if (c < BASE.length) {
-            return BASE[c];
-        }
-        float hue = (float) ((c * 0.618033988749895) % 1.0);
-        return java.awt.Color.HSBtoRGB(hue, 0.75f, 0.95f) & 0xFFFFFF;
+        return ClassColours.rgb(c);
     }
 
     /** A grey image whose pixel values are the class ids (0..255). */

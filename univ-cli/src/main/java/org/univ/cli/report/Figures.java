@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.univ.data.Images;
+import org.univ.downstream.ClassColours;
 import org.univ.loss.Pccl;
 import org.univ.model.Backbone;
 import org.univ.model.BackboneOutput;
@@ -83,15 +84,9 @@ public final class Figures {
             colours = colours.clone();
         }
 
-        /** Distinct deterministic colours (golden-ratio hue steps) for the given class names. */
+        /** The shared class colours ({@link ClassColours}) for the given class names. */
         public static Palette generated(List<String> names) {
-            int[] c = new int[names.size()];
-            for (int i = 0; i < c.length; i++) {
-                float hue = (float) ((i * 0.6180339887498949 + 0.05) % 1.0);
-                float brightness = i % 2 == 0 ? 0.95f : 0.75f;
-                c[i] = Color.HSBtoRGB(hue, 0.7f, brightness) & 0xFFFFFF;
-            }
-            return new Palette(names, c);
+            return new Palette(names, java.util.stream.IntStream.range(0, names.size()).map(ClassColours::rgb).toArray());
         }
 
         @Override

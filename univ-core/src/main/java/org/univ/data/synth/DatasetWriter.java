@@ -1,6 +1,5 @@
 package org.univ.data.synth;
 
-import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
+import org.univ.data.Images;
 
 /** Writes a synthetic data set in the folder layout of the real (MSRS-style) data. */
 final class DatasetWriter {
@@ -82,24 +81,14 @@ final class DatasetWriter {
 
     private static Written writePair(Scene scene, int width, int height, Path dir) {
         String id = scene.id();
-        writePng(scene.rgb(), dir.resolve("vi/" + id + ".png"));
-        writePng(scene.ir(), dir.resolve("ir/" + id + ".png"));
-        writePng(scene.maskImage(), dir.resolve("mask/" + id + ".png"));
+        Images.writePng(scene.rgb(), dir.resolve("vi/" + id + ".png"));
+        Images.writePng(scene.ir(), dir.resolve("ir/" + id + ".png"));
+        Images.writePng(scene.maskImage(), dir.resolve("mask/" + id + ".png"));
         List<String> lines = scene.boxes().stream().map(b -> b.yolo(width, height)).collect(Collectors.toList());
         // the pair is pixel-aligned: both modalities carry the same boxes
         writeText(dir.resolve("labels/visible/" + id + ".txt"), lines);
         writeText(dir.resolve("labels/infrared/" + id + ".txt"), lines);
         return new Written(id, scene.night(), lines.size());
-    }
-
-    private static void writePng(RenderedImage image, Path file) {
-        try {
-            if (!ImageIO.write(image, "png", file.toFile())) {
-                throw new IllegalStateException("no PNG encoder available in this JVM (needed for " + file + ")");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + " (is the disk full or the folder read-only?): " + e, e);
-        }
     }
 
     private static void writeText(Path file, List<String> lines) {

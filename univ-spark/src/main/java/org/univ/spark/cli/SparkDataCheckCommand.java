@@ -1,15 +1,11 @@
 package org.univ.spark.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.univ.data.DataCheck;
 import org.univ.data.DataCheckText;
-import org.univ.data.PairLayout;
 import org.univ.data.RootSpec;
 import org.univ.spark.check.DistributedDataCheck;
 import picocli.CommandLine.Command;
@@ -44,9 +40,8 @@ final class SparkDataCheckCommand implements Callable<Integer> {
     int partitions;
 
     @Override
-    public Integer call() throws IOException {
-        PairLayout l = layout == null ? null : PairLayout.parse(layout);
-        List<RootSpec> specs = roots.stream().map(RootSpec::parse).map(s -> l == null ? s : s.withLayout(l)).toList();
+    public Integer call() {
+        List<RootSpec> specs = RootSpec.parseAll(roots, layout);
         SparkSession session = spark.session("univ data check");
         DataCheck.Report report;
         try {
@@ -54,8 +49,7 @@ final class SparkDataCheckCommand implements Callable<Integer> {
         } finally {
             session.stop();
         }
-        System.out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n"
-                : DataCheckText.format(report, list));
+        System.out.print(DataCheckText.render(report, json, list));
         return report.usable() ? 0 : 1;
     }
 }
