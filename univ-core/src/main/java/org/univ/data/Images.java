@@ -261,6 +261,45 @@ public final class Images {
     }
 
     /**
+     * Planes in [0, 1] (1 grey or 3 colour channels, e.g. {@code ImageDecoder.ir} after IR scaling) as an 8-bit RGB
+     * image for display: grey is shown as grey RGB, values outside [0, 1] are clipped.
+     */
+    public static BufferedImage toDisplay(Planes planes) {
+        int c = planes.channels();
+        if (c != 1 && c != 3) {
+            throw new IllegalArgumentException("display needs 1 or 3 channels, got " + c);
+        }
+        int h = planes.height();
+        int w = planes.width();
+        int[] pixels = new int[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = displayByte(planes.get(0, y, x));
+                int g = c == 1 ? r : displayByte(planes.get(1, y, x));
+                int b = c == 1 ? r : displayByte(planes.get(2, y, x));
+                pixels[y * w + x] = (r << 16) | (g << 8) | b;
+            }
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, pixels, 0, w);
+        return out;
+    }
+
+    private static int displayByte(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255f)));
+    }
+
+    /** {@code (1 - alpha) · base + alpha · over} per channel of two 0xRRGGBB colours, opaque (alpha byte 0xFF). */
+    public static int blend(int base, int over, double alpha) {
+        int out = 0xFF000000;
+        for (int shift = 16; shift >= 0; shift -= 8) {
+            double v = (1 - alpha) * ((base >> shift) & 0xFF) + alpha * ((over >> shift) & 0xFF);
+            out |= ((int) Math.round(v)) << shift;
+        }
+        return out;
+    }
+
+    /**
      * Writes a picture as PNG, atomically (a reader never sees half a file; the folder is created). Errors name the
      * file. For results and reports; bulk dataset writing ({@code synth.DatasetWriter}) skips the per-file fsync.
      */

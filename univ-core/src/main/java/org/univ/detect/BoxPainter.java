@@ -9,6 +9,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
+import org.univ.data.Images;
 import org.univ.data.Images.Planes;
 import org.univ.downstream.ClassColours;
 
@@ -23,33 +24,12 @@ public final class BoxPainter {
         return new Color(ClassColours.rgb(classIndex));
     }
 
-    /** Planes in [0, 1] (1 grey or 3 RGB) as an 8-bit RGB image. */
-    public static BufferedImage toImage(Planes p) {
-        BufferedImage img = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_INT_RGB);
-        int plane = p.width() * p.height();
-        float[] d = p.data();
-        for (int y = 0; y < p.height(); y++) {
-            for (int x = 0; x < p.width(); x++) {
-                int i = y * p.width() + x;
-                int r = byteOf(d[i]);
-                int g = p.channels() == 1 ? r : byteOf(d[plane + i]);
-                int b = p.channels() == 1 ? r : byteOf(d[2 * plane + i]);
-                img.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return img;
-    }
-
-    private static int byteOf(float v) {
-        return Math.max(0, Math.min(255, Math.round(v * 255)));
-    }
-
     /**
      * Draws detections scoring at least {@code minScore} (and the ground truth, may be null) onto a copy of the image.
      */
     public static BufferedImage draw(Planes image, List<Detection> detections, List<String> classNames, double minScore,
                                      List<DetectionDataset.Box> truth) {
-        BufferedImage img = toImage(image);
+        BufferedImage img = Images.toDisplay(image);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         float line = Math.max(1.5f, img.getWidth() / 320f);

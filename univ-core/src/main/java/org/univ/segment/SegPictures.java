@@ -1,6 +1,7 @@
 package org.univ.segment;
 
 import java.awt.image.BufferedImage;
+import org.univ.data.Images;
 import org.univ.data.Images.Planes;
 import org.univ.downstream.ClassColours;
 
@@ -35,23 +36,14 @@ public final class SegPictures {
         if (classes.length != h * w) {
             throw new IllegalArgumentException("class map has " + classes.length + " pixels, the image " + w + "x" + h);
         }
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int plane = h * w;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = y * w + x;
-                int rgb = 0;
-                for (int c = 0; c < 3; c++) {
-                    double v = image.data()[c * plane + p];
-                    if (classes[p] != ignore) {
-                        int col = (colour(classes[p]) >> (16 - 8 * c)) & 0xFF;
-                        v = (1 - alpha) * v + alpha * col / 255.0;
-                    }
-                    rgb = (rgb << 8) | (int) Math.round(Math.max(0, Math.min(1, v)) * 255);
-                }
-                out.setRGB(x, y, rgb);
+        BufferedImage out = Images.toDisplay(image);
+        int[] pixels = out.getRGB(0, 0, w, h, null, 0, w);
+        for (int p = 0; p < pixels.length; p++) {
+            if (classes[p] != ignore) {
+                pixels[p] = Images.blend(pixels[p], colour(classes[p]), alpha);
             }
         }
+        out.setRGB(0, 0, w, h, pixels, 0, w);
         return out;
     }
 

@@ -176,7 +176,7 @@ public final class Figures {
      * with inferno and alpha-blended; (b) and (c) share one colour range so they compare directly.
      *
      * @param rgbImage the RGB image the input was made from (whole image, any size), for display
-     * @param irImage  the IR image for display (e.g. {@link #toImage} of the scaled IR planes)
+     * @param irImage  the IR image for display (e.g. {@link Images#toDisplay} of the scaled IR planes)
      * @return the maps drawn
      */
     public static AttentionMaps attentionFigure(Backbone teacher, Backbone student, NDArray rgb, NDArray ir,
@@ -197,7 +197,7 @@ public final class Figures {
                         "(b) student IR token vs teacher RGB", cosine),
                 heatPanel(irImage, maps.teacherIrSimilarity(), cosineRange, gh, gw, manager, patchRow, patchCol,
                         "(c) teacher IR token vs teacher RGB", cosine));
-        org.univ.data.Images.writePng(compose(panels, List.of()), png);
+        Images.writePng(compose(panels, List.of()), png);
         return maps;
     }
 
@@ -221,7 +221,7 @@ public final class Figures {
         int[] pixels = base.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < pixels.length; i++) {
             double t = span > 0 ? (heat[i] - range[0]) / span : 0;
-            pixels[i] = blend(pixels[i], ColorMaps.inferno(t), OVERLAY_ALPHA);
+            pixels[i] = Images.blend(pixels[i], ColorMaps.inferno(t), OVERLAY_ALPHA);
         }
         base.setRGB(0, 0, w, h, pixels, 0, w);
         Rectangle2D cell = new Rectangle2D.Double((double) patchCol * w / gw, (double) patchRow * h / gh,
@@ -312,7 +312,7 @@ public final class Figures {
             legend.add(c == IGNORE ? new LegendEntry(0x000000, "ignore (" + IGNORE + ")")
                     : new LegendEntry(palette.colour(c), palette.names().get(c)));
         }
-        org.univ.data.Images.writePng(compose(panels, legend), png);
+        Images.writePng(compose(panels, legend), png);
     }
 
     private static void checkLabels(int[] labels, BufferedImage image, Palette palette, String what) {
@@ -335,7 +335,7 @@ public final class Figures {
         int h = base.getHeight();
         int[] pixels = base.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = labels[i] == IGNORE ? 0xFF000000 : blend(pixels[i], palette.colour(labels[i]), OVERLAY_ALPHA);
+            pixels[i] = labels[i] == IGNORE ? 0xFF000000 : Images.blend(pixels[i], palette.colour(labels[i]), OVERLAY_ALPHA);
         }
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         out.setRGB(0, 0, w, h, pixels, 0, w);
@@ -359,7 +359,7 @@ public final class Figures {
                 drawBox(g, b, palette, scale);
             }
         });
-        org.univ.data.Images.writePng(compose(List.of(panel), List.of()), png);
+        Images.writePng(compose(List.of(panel), List.of()), png);
     }
 
     private static void drawBox(Graphics2D g, Box b, Palette palette, double scale) {
@@ -501,48 +501,9 @@ public final class Figures {
 
     // ----------------------------------------------------------------------------------------------- pixels, io
 
-    /**
-     * Planes in [0, 1] (1 grey or 3 colour channels, e.g. {@code ImageDecoder.ir} after IR scaling) as an 8-bit RGB
-     * image for display.
-     */
-    public static BufferedImage toImage(Images.Planes planes) {
-        int c = planes.channels();
-        if (c != 1 && c != 3) {
-            throw new IllegalArgumentException("display needs 1 or 3 channels, got " + c);
-        }
-        int h = planes.height();
-        int w = planes.width();
-        int[] pixels = new int[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int r = byteOf(planes.get(0, y, x));
-                int gr = c == 1 ? r : byteOf(planes.get(1, y, x));
-                int b = c == 1 ? r : byteOf(planes.get(2, y, x));
-                pixels[y * w + x] = (r << 16) | (gr << 8) | b;
-            }
-        }
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, h, pixels, 0, w);
-        return out;
-    }
-
     /** Any decoded image (grey, 16-bit, indexed …) as a fresh 8-bit RGB copy. */
     static BufferedImage rgbCopy(BufferedImage image) {
-        return toImage(Images.toRgb(image));
-    }
-
-    private static int byteOf(float v) {
-        return Math.max(0, Math.min(255, Math.round(v * 255f)));
-    }
-
-    /** {@code (1 - alpha) · base + alpha · over} per channel, opaque. */
-    static int blend(int base, int over, double alpha) {
-        int out = 0xFF000000;
-        for (int shift = 16; shift >= 0; shift -= 8) {
-            double v = (1 - alpha) * ((base >> shift) & 0xFF) + alpha * ((over >> shift) & 0xFF);
-            out |= ((int) Math.round(v)) << shift;
-        }
-        return out;
+        return Images.toDisplay(Images.toRgb(image));
     }
 
     private static double luminance(int rgb) {

@@ -158,11 +158,11 @@ class FiguresTest {
         int truthX = Figures.MARGIN + 2 * (pw + Figures.MARGIN);
         int grey = 0xFF808080;
         // Interior of the "car" region of the prediction: exactly the blended colour.
-        assertEquals(Figures.blend(grey, palette.colour(1), Figures.OVERLAY_ALPHA) | 0xFF000000,
+        assertEquals(org.univ.data.Images.blend(grey, palette.colour(1), Figures.OVERLAY_ALPHA) | 0xFF000000,
                 fig.getRGB(predictionX + (int) (30 * scale), Figures.MARGIN + (int) (20 * scale)));
         // Ignore rows of the ground truth are black; labelled "person" pixels carry its colour.
         assertEquals(0xFF000000, fig.getRGB(truthX + (int) (10 * scale), Figures.MARGIN + (int) (4 * scale)));
-        assertEquals(Figures.blend(grey, palette.colour(2), Figures.OVERLAY_ALPHA) | 0xFF000000,
+        assertEquals(org.univ.data.Images.blend(grey, palette.colour(2), Figures.OVERLAY_ALPHA) | 0xFF000000,
                 fig.getRGB(truthX + (int) (30 * scale), Figures.MARGIN + (int) (20 * scale)));
 
         Path single = dir.resolve("seg-no-truth.png");
