@@ -11,12 +11,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The project's YAML configs ({@code pretrain}, detection, segmentation): one YAML mapping with snake_case keys bound
  * by Jackson to a config class, {@code --set a.b=value} overrides applied to the tree first, unknown keys and nulls
- * for primitives refused with a {@link ConfigException} naming the source and the key.
+ * for primitives refused with a {@link ConfigException} naming the source and the key. A config file may start from
+ * another one: {@code base: other.yaml} (relative to the file) reads that first and lays this file's keys over it,
+ * mappings merged key by key, lists and values replaced; so a variant recipe states only what it changes.
  */
 public final class YamlConfig {
     /** Snake_case keys; unknown keys and nulls for primitives are errors. */
@@ -33,12 +36,19 @@ public final class YamlConfig {
      * @param what the kind of config for messages, e.g. {@code detection config}
      */
     public static <T> T load(Path file, List<String> overrides, Class<T> type, String what) {
-        return parse(read(file, what), file == null ? what : file.toString(), overrides, type, what);
+        String source = file == null ? what : file.toString();
+        return bind(withOverrides(fileTree(file, what, new ArrayList<>()), overrides), source, what,
+                t -> YAML.treeToValue(t, type));
     }
 
     /** As {@link #load} from YAML text; {@code source} names it in messages. Validation is the caller's. */
     public static <T> T parse(String yaml, String source, List<String> overrides, Class<T> type, String what) {
-        return bind(tree(yaml, source, overrides, what), source, what, t -> YAML.treeToValue(t, type));
+        ObjectNode tree = tree(yaml, source, what);
+        if (tree.has(BASE)) {
+            throw new ConfigException(source + ": '" + BASE + "' is only allowed in a config file (it is resolved"
+                    + " relative to the file)");
+        }
+        return bind(withOverrides(tree, overrides), source, what, t -> YAML.treeToValue(t, type));
     }
 
     /**
@@ -47,7 +57,7 @@ public final class YamlConfig {
      */
     public static <T> T update(T target, Path file, List<String> overrides, String what) {
         String source = file == null ? what : file.toString();
-        return bind(tree(read(file, what), source, overrides, what), source, what,
+        return bind(withOverrides(fileTree(file, what, new ArrayList<>()), overrides), source, what,
                 t -> YAML.readerForUpdating(target).readValue(t));
     }
 
@@ -59,7 +69,50 @@ public final class YamlConfig {
         }
     }
 
-    private static ObjectNode tree(String yaml, String source, List<String> overrides, String what) {
+    /** The key naming the config a file starts from. */
+    public static final String BASE = "base";
+
+    /** A file's tree with its {@code base} chain resolved ({@code chain}: the files being read, to refuse cycles). */
+    private static ObjectNode fileTree(Path file, String what, List<Path> chain) {
+        String source = file == null ? what : file.toString();
+        ObjectNode tree = tree(read(file, what), source, what);
+        JsonNode base = tree.remove(BASE);
+        if (base == null) {
+            return tree;
+        }
+        if (!base.isTextual() || base.asText().isBlank()) {
+            throw new ConfigException(source + ": '" + BASE + "' must name another config file, got " + base);
+        }
+        Path self = file.toAbsolutePath().normalize();
+        chain.add(self);
+        Path parent = self.getParent();
+        Path baseFile = parent == null ? Path.of(base.asText()) : parent.resolve(base.asText()).normalize();
+        if (chain.contains(baseFile)) {
+            throw new ConfigException(source + ": '" + BASE + ": " + base.asText() + "' makes a cycle (" + chain
+                    + " -> " + baseFile + "); remove one of the base keys");
+        }
+        if (!Files.isRegularFile(baseFile)) {
+            throw new ConfigException(source + ": its " + BASE + " config " + baseFile + " does not exist (the path is"
+                    + " relative to " + parent + ")");
+        }
+        ObjectNode merged = fileTree(baseFile, what, chain);
+        merge(merged, tree);
+        return merged;
+    }
+
+    /** Lays {@code over} onto {@code under}: mappings merged key by key, anything else replaced. */
+    static void merge(ObjectNode under, ObjectNode over) {
+        over.fields().forEachRemaining(e -> {
+            JsonNode mine = under.get(e.getKey());
+            if (mine instanceof ObjectNode m && e.getValue() instanceof ObjectNode o) {
+                merge(m, o);
+            } else {
+                under.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private static ObjectNode tree(String yaml, String source, String what) {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -72,10 +125,14 @@ public final class YamlConfig {
         if (!tree.isObject()) {
             throw new ConfigException(source + ": the " + what + " must be a YAML mapping of keys");
         }
-        for (String o : overrides == null ? List.<String>of() : overrides) {
-            set((ObjectNode) tree, o);
-        }
         return (ObjectNode) tree;
+    }
+
+    private static ObjectNode withOverrides(ObjectNode tree, List<String> overrides) {
+        for (String o : overrides == null ? List.<String>of() : overrides) {
+            set(tree, o);
+        }
+        return tree;
     }
 
     private interface Binding<T> {
