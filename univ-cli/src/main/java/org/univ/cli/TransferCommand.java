@@ -57,7 +57,9 @@ final class TransferCommand implements Callable<Integer> {
     String train;
     @Option(names = "--val", required = true, description = "ids file of the evaluation images") String val;
     @Option(names = "--size", defaultValue = "448x336", description = "input WxH (default ${DEFAULT-VALUE})") String size;
-    @Option(names = "--seeds", defaultValue = "3", description = "seeds 0..N-1 (default ${DEFAULT-VALUE})") int seeds;
+    @Option(names = "--seeds", defaultValue = "3", description = "number of seeds (default ${DEFAULT-VALUE})") int seeds;
+    @Option(names = "--first-seed", defaultValue = "0", description = "seeds run from here: K..K+N-1 (default"
+            + " ${DEFAULT-VALUE}); more seeds for an earlier study without rerunning its seeds") long firstSeed;
     @CommandLine.ArgGroup(exclusive = true)
     ProtocolOption protocol = new ProtocolOption();
     @Option(names = "--modality", split = ",", defaultValue = "ir,rgb", description = "modalities (default ${DEFAULT-VALUE})")
@@ -88,6 +90,9 @@ final class TransferCommand implements Callable<Integer> {
         if (seeds <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be > 0");
         }
+        if (firstSeed < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--first-seed must be >= 0");
+        }
         if ("det".equals(task) && (masks.masks != null || masks.labelMap != null || classes != null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--masks, --label-map and --classes are for"
                     + " --task seg (detection reads labels/classes.txt and YOLO files)");
@@ -100,7 +105,7 @@ final class TransferCommand implements Callable<Integer> {
             sets.add(protocol.override());
         }
         List<Modality> mods = modalities.stream().map(Modality::parse).distinct().toList();
-        List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
+        List<Long> seedList = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
         for (Path p : List.of(teacher, student)) {
             if (!Files.isRegularFile(p)) {
                 throw new IllegalArgumentException(p + ": no such checkpoint");

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.univ.Console;
@@ -64,6 +66,37 @@ class TransferCommandTest {
         }
         assertEquals("det_teacher_ir.png", j.get("pictures").get("teacher_ir").get(0).asText(), "relative to --out");
         assertTrue(Files.readString(out.resolve("det_config.yaml")).contains("iterations: 4"));
+    }
+
+    /** --first-seed K runs seeds K.. with the same results those seeds give in a run from 0, so studies can be pooled. */
+    @Test
+    void laterSeedsAloneGiveWhatTheyGaveInTheFullRun() throws Exception {
+        Path[] backbones = tinyBackbones(dir);
+        Path data = scenes(dir);
+        JsonNode[] runs = new JsonNode[2];
+        String[][] seedArgs = {{"--seeds", "2"}, {"--first-seed", "1", "--seeds", "1"}};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("seeds" + i);
+            List<String> args = new ArrayList<>(List.of("--teacher", backbones[0].toString(), "--student",
+                    backbones[1].toString(), "--data", data.toString(), "--train", "train.txt", "--val", "val.txt",
+                    "--size", "64x48", "--modality", "ir", "--set", "iterations=3", "--set", "batch=4", "--set",
+                    "channels=16", "--out", out.toString(), "--no-progress"));
+            args.addAll(List.of(seedArgs[i]));
+            Console.Result r = CliRunner.run(new TransferCommand(), args.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), r.out());
+            runs[i] = new ObjectMapper().readTree(out.resolve("transfer.json").toFile());
+        }
+        assertEquals("[1]", runs[1].get("seeds").toString());
+        assertTrue(Files.isRegularFile(dir.resolve("seeds1").resolve("dt_student_ir_seed1.json")));
+        for (String backbone : new String[] {"teacher", "student"}) {
+            JsonNode full = runs[0].get("results").get("ir").get("AP50").get(backbone).get("values");
+            JsonNode later = runs[1].get("results").get("ir").get("AP50").get(backbone).get("values");
+            assertEquals(full.get(1).asDouble(), later.get(0).asDouble(), 0.0, backbone);
+        }
+        Console.Result bad = CliRunner.run(new TransferCommand(), "--teacher", backbones[0].toString(), "--student",
+                backbones[1].toString(), "--data", data.toString(), "--train", "train.txt", "--val", "val.txt",
+                "--first-seed", "-1", "--out", dir.resolve("bad").toString());
+        assertTrue(bad.exitCode() != 0 && bad.err().contains("--first-seed must be >= 0"), bad.err());
     }
 
     /** Segmentation on generated scenes (masks as univ data synth writes them), 2 seeds, then the report of the folder. */
