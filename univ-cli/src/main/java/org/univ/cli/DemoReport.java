@@ -44,7 +44,7 @@ final class DemoReport {
                     Figures.attentionFigure(teacher, student,
                             Images.normalize(m, rgb, CoAugment.IMAGENET_MEAN, CoAugment.IMAGENET_STD),
                             Images.normalize(m, ir, CoAugment.IR_MEAN, CoAugment.IR_STD),
-                            org.univ.data.Images.toDisplay(rgb), org.univ.data.Images.toDisplay(ir), patch[0], patch[1],
+                            Images.toDisplay(rgb), Images.toDisplay(ir), patch[0], patch[1],
                             figures.resolve("attention_" + id + ".png"));
                 }
                 captions.put("attention_" + id + ".png", "Held-out pair " + id + ", patch (" + patch[0] + ", " + patch[1]
@@ -58,7 +58,7 @@ final class DemoReport {
                         continue;
                     }
                     String name = "probe_" + id + "_" + modality + "_" + who + ".png";
-                    BufferedImage shown = org.univ.data.Images.toDisplay(modality.equals(Demo.RGB) ? rgb : ir);
+                    BufferedImage shown = Images.toDisplay(modality.equals(Demo.RGB) ? rgb : ir);
                     Figures.segmentationOverlay(shown, predictions[k], truth, palette, figures.resolve(name));
                     String input = modality.equals(Demo.RGB) ? "RGB input, head trained on RGB"
                             : modality.equals(Demo.IR) ? "IR input, head trained on IR" : "IR input, the head trained on RGB";

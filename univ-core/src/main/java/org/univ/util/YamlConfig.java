@@ -36,8 +36,7 @@ public final class YamlConfig {
      * @param what the kind of config for messages, e.g. {@code detection config}
      */
     public static <T> T load(Path file, List<String> overrides, Class<T> type, String what) {
-        String source = file == null ? what : file.toString();
-        return bind(withOverrides(fileTree(file, what, new ArrayList<>()), overrides), source, what,
+        return bind(fileTree(file, overrides, what), file == null ? what : file.toString(), what,
                 t -> YAML.treeToValue(t, type));
     }
 
@@ -56,8 +55,7 @@ public final class YamlConfig {
      * fields hold the defaults; returns it.
      */
     public static <T> T update(T target, Path file, List<String> overrides, String what) {
-        String source = file == null ? what : file.toString();
-        return bind(withOverrides(fileTree(file, what, new ArrayList<>()), overrides), source, what,
+        return bind(fileTree(file, overrides, what), file == null ? what : file.toString(), what,
                 t -> YAML.readerForUpdating(target).readValue(t));
     }
 
@@ -72,6 +70,11 @@ public final class YamlConfig {
     /** The key naming the config a file starts from. */
     public static final String BASE = "base";
 
+    /** A file's tree (null: empty) with its {@code base} chain resolved, then the overrides set. */
+    private static ObjectNode fileTree(Path file, List<String> overrides, String what) {
+        return withOverrides(fileTree(file, what, new ArrayList<>()), overrides);
+    }
+
     /** A file's tree with its {@code base} chain resolved ({@code chain}: the files being read, to refuse cycles). */
     private static ObjectNode fileTree(Path file, String what, List<Path> chain) {
         String source = file == null ? what : file.toString();
@@ -85,8 +88,8 @@ public final class YamlConfig {
         }
         Path self = file.toAbsolutePath().normalize();
         chain.add(self);
-        Path parent = self.getParent();
-        Path baseFile = parent == null ? Path.of(base.asText()) : parent.resolve(base.asText()).normalize();
+        Path parent = self.getParent(); // an absolute file path always has one
+        Path baseFile = parent.resolve(base.asText()).normalize();
         if (chain.contains(baseFile)) {
             throw new ConfigException(source + ": '" + BASE + ": " + base.asText() + "' makes a cycle (" + chain
                     + " -> " + baseFile + "); remove one of the base keys");

@@ -19,6 +19,7 @@ import org.univ.TestModels;
 import org.univ.cli.report.Figures.AttentionMaps;
 import org.univ.cli.report.Figures.Box;
 import org.univ.cli.report.Figures.Palette;
+import org.univ.data.Images;
 import org.univ.model.Backbone;
 import org.univ.model.ConvViT;
 import org.univ.model.VisionTransformer;
@@ -158,11 +159,11 @@ class FiguresTest {
         int truthX = Figures.MARGIN + 2 * (pw + Figures.MARGIN);
         int grey = 0xFF808080;
         // Interior of the "car" region of the prediction: exactly the blended colour.
-        assertEquals(org.univ.data.Images.blend(grey, palette.colour(1), Figures.OVERLAY_ALPHA) | 0xFF000000,
+        assertEquals(Images.blend(grey, palette.colour(1), Figures.OVERLAY_ALPHA) | 0xFF000000,
                 fig.getRGB(predictionX + (int) (30 * scale), Figures.MARGIN + (int) (20 * scale)));
         // Ignore rows of the ground truth are black; labelled "person" pixels carry its colour.
         assertEquals(0xFF000000, fig.getRGB(truthX + (int) (10 * scale), Figures.MARGIN + (int) (4 * scale)));
-        assertEquals(org.univ.data.Images.blend(grey, palette.colour(2), Figures.OVERLAY_ALPHA) | 0xFF000000,
+        assertEquals(Images.blend(grey, palette.colour(2), Figures.OVERLAY_ALPHA) | 0xFF000000,
                 fig.getRGB(truthX + (int) (30 * scale), Figures.MARGIN + (int) (20 * scale)));
 
         Path single = dir.resolve("seg-no-truth.png");
